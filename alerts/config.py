@@ -6,6 +6,7 @@ The caller (``monitor.config``) reads the YAML and expands ``${NAME}`` before ca
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 from collections.abc import Mapping
@@ -143,10 +144,19 @@ def parse_smtp_url(url: str) -> SmtpTarget:
     implicit = parts.scheme == "smtps"
     if implicit and starttls:
         raise ValueError("smtps:// already uses TLS; drop ?starttls=true")
+    if parts.password and not (implicit or starttls) and not _is_loopback(parts.hostname):
+        raise ValueError("would send the password unencrypted; use smtps:// or ?starttls=true")
     username = unquote(parts.username) if parts.username else None
     password = Secret(unquote(parts.password)) if parts.password is not None else None
     default_port = 465 if implicit else (587 if starttls else 25)
     return SmtpTarget(parts.hostname, port or default_port, username, password, implicit, starttls)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def _http_url(value: Secret | str, what: str) -> str:
