@@ -185,7 +185,7 @@ def _handler_class(receiver: HttpReceiver) -> type[BaseHTTPRequestHandler]:
 def http_receiver() -> Iterator[HttpReceiver]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(receiver := HttpReceiver(0)))
     receiver.port = int(server.server_address[1])
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield receiver
