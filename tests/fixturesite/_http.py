@@ -41,7 +41,7 @@ class _QuietHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "FixtureNews/1.0"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         logger.debug("%s %s", self.address_string(), format % args)
 
     def _send(self, status: int, body: bytes, content_type: str,
@@ -59,7 +59,7 @@ class _QuietHandler(BaseHTTPRequestHandler):
 class OutletHandler(_QuietHandler):
     """Serves one outlet; the server object carries `outlet` and `site` attributes."""
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         split = urlsplit(self.path)
         site: FixtureSite = self.server.site  # type: ignore[attr-defined]
         outlet: Outlet = self.server.outlet  # type: ignore[attr-defined]
@@ -124,7 +124,7 @@ class AdminHandler(_QuietHandler):
         self._send(status, json.dumps(payload, indent=1).encode("utf-8"),
                    "application/json", {"Cache-Control": "no-store"})
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         site: FixtureSite = self.server.site  # type: ignore[attr-defined]
         path = urlsplit(self.path).path
         if path == "/":
@@ -136,7 +136,7 @@ class AdminHandler(_QuietHandler):
         else:
             self._json(404, {"error": f"no admin route GET {path}"})
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+    def do_POST(self) -> None:
         site: FixtureSite = self.server.site  # type: ignore[attr-defined]
         length = int(self.headers.get("Content-Length") or 0)
         if length:

@@ -38,7 +38,7 @@ class Article:
 
 
 def parse_utc(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    return datetime.fromisoformat(value).astimezone(UTC)
 
 
 def load_articles(content_dir: Path = CONTENT_DIR) -> list[Article]:

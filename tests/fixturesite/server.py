@@ -16,17 +16,17 @@ import sys
 import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 if __package__ in (None, ""):
     # Run as a script: make `tests.fixturesite` importable from the repository root.
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    __package__ = "tests.fixturesite"  # noqa: A001 - needed for the relative imports below
+    __package__ = "tests.fixturesite"
 
-from ._http import AdminHandler, OutletHandler  # noqa: E402
-from ._outlets import OUTLETS  # noqa: E402
-from ._render import Renderer, iso  # noqa: E402
-from ._state import SiteState, load_articles  # noqa: E402
+from ._http import AdminHandler, OutletHandler
+from ._outlets import OUTLETS
+from ._render import Renderer, iso
+from ._state import SiteState, load_articles
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class FixtureSite:
         self._servers.clear()
         self._threads.clear()
 
-    def __enter__(self) -> FixtureSite:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
