@@ -104,8 +104,11 @@ def show_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M") if (value.hour, value.minute) != (0, 0) \
+        return (
+            value.strftime("%Y-%m-%d %H:%M")
+            if (value.hour, value.minute) != (0, 0)
             else value.strftime("%Y-%m-%d")
+        )
     return value.isoformat()
 
 
@@ -125,9 +128,15 @@ def _environment(autoescape: bool) -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        one_line=one_line, paragraph=paragraph, is_http_url=is_http_url,
-        country_label=country_label, route=route, headline=headline, show_date=show_date,
-        report_title=report_title, kind_label=KIND_LABELS.get,
+        one_line=one_line,
+        paragraph=paragraph,
+        is_http_url=is_http_url,
+        country_label=country_label,
+        route=route,
+        headline=headline,
+        show_date=show_date,
+        report_title=report_title,
+        kind_label=KIND_LABELS.get,
     )
     return env
 

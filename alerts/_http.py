@@ -7,7 +7,7 @@ retrying (honouring ``Retry-After``), any other status is permanent.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.error import URLError
@@ -40,8 +40,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def scrub(text: str, secret: str) -> str:
@@ -61,11 +61,16 @@ def check_status(
     detail = scrub(one_line(f"{status} {body}", 300), secret)
     retry_after = parse_retry_after(header(headers, "Retry-After"))
     if status == 429:
-        raise DeliveryError(channel, f"{service} rate-limited the message: {detail}",
-                            retryable=True, retry_after=retry_after)
+        raise DeliveryError(
+            channel,
+            f"{service} rate-limited the message: {detail}",
+            retryable=True,
+            retry_after=retry_after,
+        )
     if status >= 500 or status == 408:
-        raise DeliveryError(channel, f"{service} failed: {detail}", retryable=True,
-                            retry_after=retry_after)
+        raise DeliveryError(
+            channel, f"{service} failed: {detail}", retryable=True, retry_after=retry_after
+        )
     raise DeliveryError(channel, f"{service} rejected the message: {detail}", retryable=False)
 
 

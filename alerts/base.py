@@ -105,12 +105,21 @@ class Alert:
         set_(self, "officials", _coerce(Official, self.officials))
         set_(self, "reports", _coerce(Report, self.reports))
         set_(self, "new_reports", _coerce(Report, self.new_reports))
-        set_(self, "items", tuple(Alert.from_dict(i) if isinstance(i, Mapping) else i
-                                  for i in self.items))
+        set_(
+            self,
+            "items",
+            tuple(Alert.from_dict(i) if isinstance(i, Mapping) else i for i in self.items),
+        )
         set_(self, "event_date", _as_date(self.event_date))
         for name in ("reports", "new_reports"):
-            set_(self, name, tuple(Report(r.url, r.title, r.source, _as_datetime(r.published))
-                                   for r in getattr(self, name)))
+            set_(
+                self,
+                name,
+                tuple(
+                    Report(r.url, r.title, r.source, _as_datetime(r.published))
+                    for r in getattr(self, name)
+                ),
+            )
         if self.score is not None:
             set_(self, "score", float(self.score))
 

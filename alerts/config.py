@@ -11,9 +11,9 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from email.utils import parseaddr
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -57,7 +57,7 @@ class Secret:
     an operator can still tell which server a channel points at.
     """
 
-    __slots__ = ("_value", "_shown")
+    __slots__ = ("_shown", "_value")
 
     def __init__(self, value: str, shown: str = REDACTED) -> None:
         self._value = value
@@ -226,7 +226,7 @@ class _Channel(BaseModel):
             return None
         day = local.date() if t < end else local.date() + timedelta(days=1)
         naive_end = datetime.combine(day, end)
-        return naive_end.replace(tzinfo=ZoneInfo(self.timezone)).astimezone(timezone.utc)
+        return naive_end.replace(tzinfo=ZoneInfo(self.timezone)).astimezone(UTC)
 
     def redacted(self) -> dict[str, Any]:
         """The config as a plain dict, safe to print: secrets show as ``<redacted>``."""
@@ -298,7 +298,7 @@ class ConsoleChannelConfig(_Channel):
 
 
 ChannelConfig = Annotated[
-    Union[EmailChannelConfig, SlackChannelConfig, WebhookChannelConfig, ConsoleChannelConfig],
+    EmailChannelConfig | SlackChannelConfig | WebhookChannelConfig | ConsoleChannelConfig,
     Field(discriminator="kind"),
 ]
 

@@ -37,5 +37,6 @@ class ConsoleChannel:
             stream.write(block)
             stream.flush()
         except (OSError, ValueError) as exc:  # closed pipe or closed file
-            raise DeliveryError(self.name, f"cannot write to the console: {exc}",
-                                retryable=False) from None
+            raise DeliveryError(
+                self.name, f"cannot write to the console: {exc}", retryable=False
+            ) from None

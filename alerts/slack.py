@@ -19,7 +19,6 @@ from slack_sdk.webhook import WebhookClient
 from alerts import _format, _http
 from alerts.base import Alert, Report
 from alerts.config import SlackChannelConfig
-from alerts.errors import DeliveryError
 
 __all__ = ["SlackChannel", "build_payload", "escape"]
 
@@ -57,8 +56,9 @@ def _link(report: Report) -> str:
 
 
 def _report_line(report: Report) -> str:
-    meta = ", ".join(x for x in (_fit(report.source or "", 80),
-                                 _format.show_date(report.published)) if x)
+    meta = ", ".join(
+        x for x in (_fit(report.source or "", 80), _format.show_date(report.published)) if x
+    )
     return f"• {_link(report)}" + (f" — {meta}" if meta else "")
 
 
@@ -115,8 +115,9 @@ def _event_blocks(alert: Alert) -> list[dict[str, Any]]:
     if details:
         blocks.append(_mrkdwn("\n".join(details)[:SECTION_MAX]))
     if alert.evidence:
-        quote_lines = (f"> {_fit(line, 1000)}"
-                       for line in _format.paragraph(alert.evidence).splitlines())
+        quote_lines = (
+            f"> {_fit(line, 1000)}" for line in _format.paragraph(alert.evidence).splitlines()
+        )
         blocks.append(_mrkdwn("\n".join(quote_lines)[:SECTION_MAX]))
     if alert.kind == "update":
         return blocks + _reports("New reports", alert.new_reports or alert.reports)
@@ -141,8 +142,10 @@ def _digest_blocks(alert: Alert) -> list[dict[str, Any]]:
 def build_payload(alert: Alert) -> dict[str, Any]:
     """The webhook JSON body: ``text`` (notification fallback) and ``blocks``."""
     title = f"{_format.KIND_LABELS[alert.kind]}: {_format.headline(alert)}"
-    header = {"type": "header",
-              "text": {"type": "plain_text", "text": _fit(title, HEADER_MAX), "emoji": True}}
+    header = {
+        "type": "header",
+        "text": {"type": "plain_text", "text": _fit(title, HEADER_MAX), "emoji": True},
+    }
     if alert.kind == "health":
         body = [_mrkdwn(escape(_format.paragraph(alert.text, SECTION_MAX // 2)))]
     elif alert.kind == "digest":
@@ -181,12 +184,12 @@ class SlackChannel:
         self.name = cfg.name
         self._url = cfg.webhook_url.get_secret_value()
         sdk_logger = logging.getLogger(f"{__name__}.sdk.{cfg.name}")
-        if not any(isinstance(f, _RedactUrl) and f.secret == self._url
-                   for f in sdk_logger.filters):
+        if not any(isinstance(f, _RedactUrl) and f.secret == self._url for f in sdk_logger.filters):
             sdk_logger.addFilter(_RedactUrl(self._url))
         # retry_handlers=[]: retries belong to monitor's outbox, which honours Retry-After.
-        self._client = WebhookClient(self._url, timeout=math.ceil(cfg.timeout),
-                                     logger=sdk_logger, retry_handlers=[])
+        self._client = WebhookClient(
+            self._url, timeout=math.ceil(cfg.timeout), logger=sdk_logger, retry_handlers=[]
+        )
 
     def __repr__(self) -> str:
         return f"SlackChannel({self.name!r}, {self.cfg.webhook_url.redacted()!r})"
@@ -203,6 +206,12 @@ class SlackChannel:
             response = self._client.send(text=payload["text"], blocks=payload["blocks"])
         except (OSError, HTTPException) as exc:  # URLError and socket timeouts are OSErrors
             raise _http.transport_error(self.name, SERVICE, exc, self._url) from None
-        _http.check_status(self.name, SERVICE, response.status_code, response.body or "",
-                           response.headers, self._url)
+        _http.check_status(
+            self.name,
+            SERVICE,
+            response.status_code,
+            response.body or "",
+            response.headers,
+            self._url,
+        )
         logger.info("channel=%s alert=%s: posted to slack", self.name, alert.alert_id)

@@ -10,7 +10,7 @@ import logging
 import smtplib
 import socket
 import ssl
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
@@ -31,7 +31,7 @@ def build_message(alert: Alert, cfg: EmailChannelConfig) -> EmailMessage:
     msg["Subject"] = _format.subject(alert)
     msg["From"] = cfg.from_
     msg["To"] = ", ".join(cfg.to)
-    msg["Date"] = format_datetime(datetime.now(timezone.utc))
+    msg["Date"] = format_datetime(datetime.now(UTC))
     # Stable across retries, so a receiver that already has the message can drop a resend.
     msg["Message-ID"] = f"<{alert.alert_id}@defwatch>"
     msg["X-Defwatch-Alert-Id"] = alert.alert_id
@@ -73,11 +73,17 @@ class SmtpChannel:
             # The server took the message for the other recipients; retrying would send
             # them a duplicate, so the refusal is reported and the alert counts as sent.
             logger.warning(
-                "channel=%s alert=%s: some recipients refused: %s", self.name, alert.alert_id,
+                "channel=%s alert=%s: some recipients refused: %s",
+                self.name,
+                alert.alert_id,
                 "; ".join(f"{rcpt} {code} {_text(err)}" for rcpt, (code, err) in refused.items()),
             )
-        logger.info("channel=%s alert=%s: sent to %d recipients", self.name, alert.alert_id,
-                    len(self.cfg.to) - len(refused))
+        logger.info(
+            "channel=%s alert=%s: sent to %d recipients",
+            self.name,
+            alert.alert_id,
+            len(self.cfg.to) - len(refused),
+        )
 
     def _transmit(self, target: SmtpTarget, msg: EmailMessage) -> dict[str, tuple[int, bytes]]:
         timeout = self.cfg.timeout
@@ -101,30 +107,45 @@ class SmtpChannel:
         if isinstance(exc, smtplib.SMTPRecipientsRefused):
             replies = list(exc.recipients.values())
             transient = any(400 <= code < 500 for code, _ in replies)
-            code, text = next(((c, t) for c, t in replies if (400 <= c < 500) == transient),
-                              replies[0])
-            return DeliveryError(self.name, f"smtp server {where} refused all recipients: "
-                                 f"{code} {_text(text)}", retryable=transient)
+            code, text = next(
+                ((c, t) for c, t in replies if (400 <= c < 500) == transient), replies[0]
+            )
+            return DeliveryError(
+                self.name,
+                f"smtp server {where} refused all recipients: {code} {_text(text)}",
+                retryable=transient,
+            )
         if isinstance(exc, smtplib.SMTPResponseException):
             code, text = exc.smtp_code, _text(exc.smtp_error)
             transient = 400 <= code < 500
             verdict = "temporarily refused" if transient else "rejected"
-            return DeliveryError(self.name, f"smtp server {where} {verdict} the message: "
-                                 f"{code} {text}", retryable=code < 500)
+            return DeliveryError(
+                self.name,
+                f"smtp server {where} {verdict} the message: {code} {text}",
+                retryable=code < 500,
+            )
         if _timed_out(exc):
-            return DeliveryError(self.name, f"timeout talking to smtp server {where} "
-                                 f"(after {self.cfg.timeout:g} s)", retryable=True)
+            return DeliveryError(
+                self.name,
+                f"timeout talking to smtp server {where} (after {self.cfg.timeout:g} s)",
+                retryable=True,
+            )
         if isinstance(exc, ssl.SSLCertVerificationError):
-            return DeliveryError(self.name, f"TLS certificate of smtp server {where} failed "
-                                 f"verification: {exc.verify_message}", retryable=False)
+            return DeliveryError(
+                self.name,
+                f"TLS certificate of smtp server {where} failed verification: {exc.verify_message}",
+                retryable=False,
+            )
         if isinstance(exc, smtplib.SMTPNotSupportedError):
             return DeliveryError(self.name, f"smtp server {where}: {exc}", retryable=False)
         if isinstance(exc, smtplib.SMTPServerDisconnected):
-            return DeliveryError(self.name, f"smtp server {where} closed the connection",
-                                 retryable=True)
+            return DeliveryError(
+                self.name, f"smtp server {where} closed the connection", retryable=True
+            )
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        return DeliveryError(self.name, f"cannot reach smtp server {where}: {reason}",
-                             retryable=True)
+        return DeliveryError(
+            self.name, f"cannot reach smtp server {where}: {reason}", retryable=True
+        )
 
 
 def _close(smtp: smtplib.SMTP) -> None:

@@ -35,10 +35,17 @@ logger = logging.getLogger(__name__)
 
 SERVICE = "webhook"
 BODY_VERSION = 1
-_EVENT_FIELDS = {"id": "event_id", "kind": "event_kind", "visitor_country": "visitor_country",
-                 "host_country": "host_country", "officials": "officials",
-                 "location": "location", "event_date": "event_date", "score": "score",
-                 "evidence": "evidence"}
+_EVENT_FIELDS = {
+    "id": "event_id",
+    "kind": "event_kind",
+    "visitor_country": "visitor_country",
+    "host_country": "host_country",
+    "officials": "officials",
+    "location": "location",
+    "event_date": "event_date",
+    "score": "score",
+    "evidence": "evidence",
+}
 
 
 def webhook_body(alert: Alert) -> dict[str, Any]:
@@ -88,10 +95,14 @@ class WebhookChannel:
         """
         data = json.dumps(webhook_body(alert), ensure_ascii=False).encode("utf-8")
         headers = {key: value.get_secret_value() for key, value in self.cfg.headers.items()}
-        headers.update({"Content-Type": "application/json; charset=utf-8",
-                        "User-Agent": "defwatch-alerts/1",
-                        "Idempotency-Key": alert.alert_id,
-                        "X-Defwatch-Alert-Id": alert.alert_id})
+        headers.update(
+            {
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": "defwatch-alerts/1",
+                "Idempotency-Key": alert.alert_id,
+                "X-Defwatch-Alert-Id": alert.alert_id,
+            }
+        )
         request = urllib.request.Request(self._url, data=data, headers=headers, method="POST")
         try:
             with _OPENER.open(request, timeout=self.cfg.timeout) as response:
@@ -101,6 +112,7 @@ class WebhookChannel:
             exc.close()
         except (OSError, HTTPException) as exc:
             raise _http.transport_error(self.name, SERVICE, exc, self._url) from None
-        _http.check_status(self.name, SERVICE, status, body.decode("utf-8", "replace"),
-                           reply_headers, self._url)
+        _http.check_status(
+            self.name, SERVICE, status, body.decode("utf-8", "replace"), reply_headers, self._url
+        )
         logger.info("channel=%s alert=%s: posted to webhook", self.name, alert.alert_id)

@@ -18,6 +18,7 @@ from aiosmtpd.smtp import AuthResult
 
 from alerts import Alert, parse_channels
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -43,8 +44,9 @@ class ScriptedSmtpHandler:
         queue = self.data_replies if stage == "DATA" else self.rcpt_replies
         queue.extend([reply] * times)
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
         if self.rcpt_replies:
             return self.rcpt_replies.popleft()
         envelope.rcpt_tos.append(address)
@@ -53,8 +55,9 @@ class ScriptedSmtpHandler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.data_replies:
             return self.data_replies.popleft()
-        self.messages.append(Delivered(envelope.mail_from, list(envelope.rcpt_tos),
-                                       envelope.original_content))
+        self.messages.append(
+            Delivered(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+        )
         return "250 Message accepted for delivery"
 
 
@@ -64,9 +67,15 @@ class SmtpServer:
     port: int
 
     def channel_config(self, **overrides: Any) -> Any:
-        entry = {"name": "desk-mail", "kind": "email", "smtp_url": f"smtp://127.0.0.1:{self.port}",
-                 "from": "defwatch@example.org", "to": ["desk@example.org", "ops@example.org"],
-                 "timeout": 5, **overrides}
+        entry = {
+            "name": "desk-mail",
+            "kind": "email",
+            "smtp_url": f"smtp://127.0.0.1:{self.port}",
+            "from": "defwatch@example.org",
+            "to": ["desk@example.org", "ops@example.org"],
+            "timeout": 5,
+            **overrides,
+        }
         return parse_channels({"channels": [entry]}, "alerts.yaml")[0]
 
 
@@ -77,8 +86,13 @@ def _reject_all(server: Any, session: Any, envelope: Any, mechanism: str, data: 
 @pytest.fixture
 def smtp_server() -> Iterator[SmtpServer]:
     handler = ScriptedSmtpHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(),
-                            authenticator=_reject_all, auth_require_tls=False)
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=free_port(),
+        authenticator=_reject_all,
+        auth_require_tls=False,
+    )
     controller.start()
     try:
         yield SmtpServer(handler, controller.port)
@@ -148,8 +162,9 @@ class HttpReceiver:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def respond(self, status: int, body: str = "", headers: dict[str, str] | None = None,
-                times: int = 1) -> None:
+    def respond(
+        self, status: int, body: str = "", headers: dict[str, str] | None = None, times: int = 1
+    ) -> None:
         self.replies.extend([(status, body, headers or {})] * times)
 
     def answer(self, received: Received) -> tuple[int, str, dict[str, str]]:
@@ -166,7 +181,8 @@ def _handler_class(receiver: HttpReceiver) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             status, text, headers = receiver.answer(
-                Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+            )
             data = text.encode()
             self.send_response(status)
             for name, value in {"Content-Type": "text/plain", **headers}.items():
@@ -210,20 +226,28 @@ def make_alert() -> Callable[..., Alert]:
             "visitor_country": "IR",
             "host_country": "PK",
             "event_kind": "visit",
-            "officials": [{"name": "Shahram Irani", "title": "Commander of the Navy",
-                           "country": "IR"},
-                          {"name": "Naveed Ashraf", "title": "Chief of the Naval Staff",
-                           "country": "PK"}],
+            "officials": [
+                {"name": "Shahram Irani", "title": "Commander of the Navy", "country": "IR"},
+                {"name": "Naveed Ashraf", "title": "Chief of the Naval Staff", "country": "PK"},
+            ],
             "location": "Karachi",
             "event_date": "2025-01-12",
             "score": 0.91,
             "evidence": "Rear Admiral Shahram Irani arrived in Karachi on Sunday.",
-            "reports": [{"url": "https://news.example.pk/iran-navy?id=1&src=rss",
-                         "title": "Iran navy chief in Karachi", "source": "example-pk",
-                         "published": "2025-01-12T08:30:00+00:00"},
-                        {"url": "https://news.example.ir/en/2",
-                         "title": "Commander Irani visits Pakistan", "source": "example-ir",
-                         "published": None}],
+            "reports": [
+                {
+                    "url": "https://news.example.pk/iran-navy?id=1&src=rss",
+                    "title": "Iran navy chief in Karachi",
+                    "source": "example-pk",
+                    "published": "2025-01-12T08:30:00+00:00",
+                },
+                {
+                    "url": "https://news.example.ir/en/2",
+                    "title": "Commander Irani visits Pakistan",
+                    "source": "example-ir",
+                    "published": None,
+                },
+            ],
         }
         fields.update(overrides)
         return Alert(**fields)

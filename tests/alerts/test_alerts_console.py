@@ -25,8 +25,12 @@ def test_prints_readable_block_to_stdout(capsys, make_alert):
 def test_writes_to_given_stream_and_renders_update_and_health(make_alert):
     stream = io.StringIO()
     channel = ConsoleChannel(_cfg(), stream=stream)
-    channel.send(make_alert(kind="update", new_reports=[
-        {"url": "https://news.example.ir/3", "title": "Second day of talks"}]))
+    channel.send(
+        make_alert(
+            kind="update",
+            new_reports=[{"url": "https://news.example.ir/3", "title": "Second day of talks"}],
+        )
+    )
     channel.send(Alert(alert_id="health-2", kind="health", text="source example-pk: 3 failures"))
     out = stream.getvalue()
     assert "Update: Iranian navy commander" in out

@@ -44,8 +44,9 @@ def slack_check(received) -> list[str]:
         kind = block.get("type")
         if kind not in BLOCK_TYPES:
             problems.append(f"invalid_blocks: type {kind}")
-        if kind == "header" and (block["text"]["type"] != "plain_text"
-                                 or len(block["text"]["text"]) > 150):
+        if kind == "header" and (
+            block["text"]["type"] != "plain_text" or len(block["text"]["text"]) > 150
+        ):
             problems.append("invalid_blocks: header must be plain_text <= 150")
         if kind == "section" and not 0 < len(block["text"]["text"]) <= 3000:
             problems.append("invalid_blocks: section text must be 1..3000")
@@ -64,8 +65,17 @@ def slack_check(received) -> list[str]:
 @pytest.fixture
 def slack(http_receiver):
     http_receiver.check = slack_check
-    cfg = parse_channels([{"name": "desk-slack", "kind": "slack", "timeout": 5,
-                           "webhook_url": http_receiver.url(HOOK_PATH)}], "alerts.yaml")[0]
+    cfg = parse_channels(
+        [
+            {
+                "name": "desk-slack",
+                "kind": "slack",
+                "timeout": 5,
+                "webhook_url": http_receiver.url(HOOK_PATH),
+            }
+        ],
+        "alerts.yaml",
+    )[0]
     return build_channel(cfg), http_receiver
 
 
@@ -83,22 +93,30 @@ def test_posts_block_kit_message_with_every_report_linked(slack, make_alert):
     assert "Shahram Irani" in joined and "Commander of the Navy" in joined
     assert "*Location:* Karachi" in joined and "*Date:* 2025-01-12" in joined
     assert "> Rear Admiral Shahram Irani arrived in Karachi on Sunday." in joined
-    assert "<https://news.example.pk/iran-navy?id=1&amp;src=rss|Iran navy chief in Karachi>" \
-        in joined
+    assert (
+        "<https://news.example.pk/iran-navy?id=1&amp;src=rss|Iran navy chief in Karachi>" in joined
+    )
     assert "<https://news.example.ir/en/2|Commander Irani visits Pakistan>" in joined
-    assert blocks[-1] == {"type": "context", "elements": [
-        {"type": "mrkdwn", "text": "event 17  ·  alert outbox-17.desk"}]}
+    assert blocks[-1] == {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": "event 17  ·  alert outbox-17.desk"}],
+    }
     assert "Iranian navy commander arrives in Karachi" in payload["text"]
 
 
 def test_scraped_mentions_and_links_are_escaped(slack, make_alert):
     channel, receiver = slack
     alert = make_alert(
-        headline=HOSTILE, location="<!here>", evidence=f"He said {HOSTILE}",
+        headline=HOSTILE,
+        location="<!here>",
+        evidence=f"He said {HOSTILE}",
         officials=[{"name": "<@U999>", "title": "<!everyone>", "country": "IR"}],
-        reports=[{"url": "https://news.example.pk/a", "title": HOSTILE},
-                 {"url": "javascript:alert(1)", "title": "not a link"},
-                 {"url": "https://news.example.ir/x|<!channel>", "title": "pipe in url"}])
+        reports=[
+            {"url": "https://news.example.pk/a", "title": HOSTILE},
+            {"url": "javascript:alert(1)", "title": "not a link"},
+            {"url": "https://news.example.ir/x|<!channel>", "title": "pipe in url"},
+        ],
+    )
     channel.send(alert)  # the receiver answers 400 if anything is left unescaped
 
     assert receiver.problems == []
@@ -111,9 +129,11 @@ def test_scraped_mentions_and_links_are_escaped(slack, make_alert):
 def test_sizes_stay_within_block_kit_limits(slack, make_alert):
     channel, receiver = slack
     long_title = "&<>" * 200
-    item = make_alert(headline=long_title, evidence="<x> " * 2000,
-                      reports=[{"url": f"https://news.example.pk/{i}", "title": long_title}
-                               for i in range(60)])
+    item = make_alert(
+        headline=long_title,
+        evidence="<x> " * 2000,
+        reports=[{"url": f"https://news.example.pk/{i}", "title": long_title} for i in range(60)],
+    )
     channel.send(item)
     channel.send(Alert(alert_id="digest-1", kind="digest", items=[item] * 70))
     channel.send(Alert(alert_id="health-1", kind="health", text="<!channel> down\n" * 500))
@@ -142,8 +162,15 @@ def test_server_errors_are_retryable(slack, make_alert, status):
     assert len(receiver.requests) == 1
 
 
-@pytest.mark.parametrize(("status", "body"), [(400, "invalid_blocks"), (403, "action_prohibited"),
-                                              (404, "no_service"), (410, "channel_is_archived")])
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (400, "invalid_blocks"),
+        (403, "action_prohibited"),
+        (404, "no_service"),
+        (410, "channel_is_archived"),
+    ],
+)
 def test_rejections_are_permanent_and_never_show_the_url(slack, make_alert, caplog, status, body):
     caplog.set_level(logging.DEBUG)
     channel, receiver = slack
@@ -153,16 +180,16 @@ def test_rejections_are_permanent_and_never_show_the_url(slack, make_alert, capl
     assert info.value.retryable is False
     assert info.value.reason == f"slack webhook rejected the message: {status} {body}"
     url = receiver.url(HOOK_PATH)
-    for shown in (str(info.value), repr(info.value), repr(channel), repr(channel.cfg),
-                  caplog.text):
+    for shown in (str(info.value), repr(info.value), repr(channel), repr(channel.cfg), caplog.text):
         assert url not in shown and "XXXX" not in shown
 
 
 def test_timeout_is_retryable(silent_tcp_port, make_alert, caplog):
     caplog.set_level(logging.DEBUG)
     url = f"http://127.0.0.1:{silent_tcp_port}{HOOK_PATH}"
-    cfg = parse_channels([{"name": "s", "kind": "slack", "timeout": 1, "webhook_url": url}],
-                         "a.yaml")[0]
+    cfg = parse_channels(
+        [{"name": "s", "kind": "slack", "timeout": 1, "webhook_url": url}], "a.yaml"
+    )[0]
     with pytest.raises(DeliveryError) as info:
         build_channel(cfg).send(make_alert())
     assert info.value.retryable is True and "timeout" in info.value.reason

@@ -44,8 +44,10 @@ def test_delivers_text_and_html_with_stable_ids(smtp_server, make_alert):
 
 
 def test_html_part_escapes_scraped_text(smtp_server, make_alert):
-    alert = make_alert(headline="Visit <script>alert(1)</script> {{ 7*7 }}",
-                       reports=[{"url": "javascript:alert(1)", "title": "<img src=x onerror=y>"}])
+    alert = make_alert(
+        headline="Visit <script>alert(1)</script> {{ 7*7 }}",
+        reports=[{"url": "javascript:alert(1)", "title": "<img src=x onerror=y>"}],
+    )
     build_channel(smtp_server.channel_config()).send(alert)
 
     html = _parsed(smtp_server.handler.messages[0].raw).get_body(("html",)).get_content()
@@ -55,13 +57,16 @@ def test_html_part_escapes_scraped_text(smtp_server, make_alert):
     assert "{{ 7*7 }}" in html and "49" not in html
 
 
-@pytest.mark.parametrize("title", [
-    "Visit\r\nBcc: x@evil.example",
-    "Visit with a trailing newline\n",
-    "=?UTF-8?Q?=0A?=Bcc: x@evil.example",
-    "long " * 30 + "=?UTF-8?Q?=0A?=Bcc: x@evil.example",
-    "Visit\u2028Bcc: x@evil.example\x00\x1b",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Visit\r\nBcc: x@evil.example",
+        "Visit with a trailing newline\n",
+        "=?UTF-8?Q?=0A?=Bcc: x@evil.example",
+        "long " * 30 + "=?UTF-8?Q?=0A?=Bcc: x@evil.example",
+        "Visit\u2028Bcc: x@evil.example\x00\x1b",
+    ],
+)
 def test_header_injection_gives_one_subject_and_no_bcc(smtp_server, make_alert, title):
     cfg = smtp_server.channel_config()
     build_channel(cfg).send(make_alert(headline=title))
@@ -76,12 +81,15 @@ def test_header_injection_gives_one_subject_and_no_bcc(smtp_server, make_alert, 
     assert "Visit" in subject or "Bcc" in subject
 
 
-@pytest.mark.parametrize(("stage", "reply"), [
-    ("DATA", "421 4.3.0 Service shutting down"),
-    ("DATA", "450 4.2.0 Mailbox busy"),
-    ("DATA", "451 4.3.0 Local error in processing"),
-    ("RCPT", "452 4.2.2 Insufficient storage"),
-])
+@pytest.mark.parametrize(
+    ("stage", "reply"),
+    [
+        ("DATA", "421 4.3.0 Service shutting down"),
+        ("DATA", "450 4.2.0 Mailbox busy"),
+        ("DATA", "451 4.3.0 Local error in processing"),
+        ("RCPT", "452 4.2.2 Insufficient storage"),
+    ],
+)
 def test_transient_reply_is_retryable_and_a_retry_delivers(smtp_server, make_alert, stage, reply):
     channel = build_channel(smtp_server.channel_config())
     times = 2 if stage == "RCPT" else 1  # one reply per recipient
@@ -97,9 +105,14 @@ def test_transient_reply_is_retryable_and_a_retry_delivers(smtp_server, make_ale
     assert len(smtp_server.handler.messages) == 1
 
 
-@pytest.mark.parametrize("reply", ["550 5.1.1 Mailbox unavailable",
-                                   "553 5.1.3 Bad destination syntax",
-                                   "554 5.7.1 Message rejected as spam"])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "550 5.1.1 Mailbox unavailable",
+        "553 5.1.3 Bad destination syntax",
+        "554 5.7.1 Message rejected as spam",
+    ],
+)
 def test_permanent_reply_is_not_retryable_and_names_code_and_text(smtp_server, make_alert, reply):
     smtp_server.handler.fail_next(reply)
     with pytest.raises(DeliveryError) as info:
@@ -118,9 +131,19 @@ def test_recipient_refused_permanently(smtp_server, make_alert):
 
 
 def test_server_that_never_sends_a_banner_times_out(silent_tcp_port, smtp_server, make_alert):
-    cfg = parse_channels([{"name": "stalled", "kind": "email", "timeout": 1,
-                           "smtp_url": f"smtp://127.0.0.1:{silent_tcp_port}",
-                           "from": "defwatch@example.org", "to": ["desk@example.org"]}], "a.yaml")[0]
+    cfg = parse_channels(
+        [
+            {
+                "name": "stalled",
+                "kind": "email",
+                "timeout": 1,
+                "smtp_url": f"smtp://127.0.0.1:{silent_tcp_port}",
+                "from": "defwatch@example.org",
+                "to": ["desk@example.org"],
+            }
+        ],
+        "a.yaml",
+    )[0]
     started = time.monotonic()
     with pytest.raises(DeliveryError) as info:
         build_channel(cfg).send(make_alert())
@@ -130,9 +153,19 @@ def test_server_that_never_sends_a_banner_times_out(silent_tcp_port, smtp_server
 
 
 def test_connection_refused_is_retryable(closed_port, make_alert):
-    cfg = parse_channels([{"name": "down", "kind": "email", "timeout": 2,
-                           "smtp_url": f"smtp://127.0.0.1:{closed_port}",
-                           "from": "defwatch@example.org", "to": ["desk@example.org"]}], "a.yaml")[0]
+    cfg = parse_channels(
+        [
+            {
+                "name": "down",
+                "kind": "email",
+                "timeout": 2,
+                "smtp_url": f"smtp://127.0.0.1:{closed_port}",
+                "from": "defwatch@example.org",
+                "to": ["desk@example.org"],
+            }
+        ],
+        "a.yaml",
+    )[0]
     with pytest.raises(DeliveryError) as info:
         build_channel(cfg).send(make_alert())
     assert info.value.retryable is True
@@ -147,7 +180,6 @@ def test_bad_password_is_permanent_and_never_shown(smtp_server, make_alert, capl
         channel.send(make_alert())
     assert info.value.retryable is False
     assert "535" in info.value.reason
-    for shown in (str(info.value), repr(info.value), repr(channel), repr(channel.cfg),
-                  caplog.text):
+    for shown in (str(info.value), repr(info.value), repr(channel), repr(channel.cfg), caplog.text):
         assert PASSWORD not in shown
     assert smtp_server.handler.messages == []
