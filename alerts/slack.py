@@ -30,6 +30,7 @@ SECTION_MAX = 3000
 MAX_BLOCKS = 50
 MAX_REPORTS = 25
 MAX_DIGEST_ITEMS = 40
+MAX_URL = 1000  # longer URLs are shown as their title only
 
 
 def escape(text: str) -> str:
@@ -48,7 +49,7 @@ def _fit(text: object, limit: int) -> str:
 
 def _link(report: Report) -> str:
     title = _fit(_format.report_title(report), 300)
-    if not _format.is_http_url(report.url):
+    if not _format.is_http_url(report.url) or len(report.url) > MAX_URL:
         return title
     # Percent-encode what would end the <url|text> syntax early, then entity-escape '&'.
     url = escape(quote(report.url, safe=":/?#[]@!$&'()*+,;=%~"))
@@ -62,17 +63,21 @@ def _report_line(report: Report) -> str:
     return f"• {_link(report)}" + (f" — {meta}" if meta else "")
 
 
-def _sections(title: str, lines: list[str]) -> list[dict[str, Any]]:
-    """Mrkdwn sections holding ``lines``, split so each stays within the section limit."""
-    blocks: list[dict[str, Any]] = []
-    text = f"*{title}*"
+def _pack(lines: list[str]) -> list[str]:
+    """Join ``lines`` into as few texts as fit the section limit, never splitting a line
+    (a cut could leave half a ``<url|title>`` link or half an entity)."""
+    chunks: list[str] = []
     for line in lines:
-        if len(text) + 1 + len(line) > SECTION_MAX:
-            blocks.append(_mrkdwn(text))
-            text = ""
-        text = f"{text}\n{line}" if text else line[:SECTION_MAX]
-    blocks.append(_mrkdwn(text))
-    return blocks
+        line = line if len(line) <= SECTION_MAX else _format.one_line(line, SECTION_MAX)
+        if chunks and len(chunks[-1]) + 1 + len(line) <= SECTION_MAX:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line)
+    return chunks
+
+
+def _sections(lines: list[str]) -> list[dict[str, Any]]:
+    return [_mrkdwn(chunk) for chunk in _pack(lines)]
 
 
 def _mrkdwn(text: str) -> dict[str, Any]:
@@ -89,7 +94,7 @@ def _reports(title: str, reports: tuple[Report, ...]) -> list[dict[str, Any]]:
     lines = [_report_line(r) for r in reports[:MAX_REPORTS]]
     if len(reports) > MAX_REPORTS:
         lines.append(f"… and {len(reports) - MAX_REPORTS} more")
-    return _sections(title, lines)
+    return _sections([f"*{title}*", *lines])
 
 
 def _summary(alert: Alert) -> str:
@@ -112,13 +117,9 @@ def _event_blocks(alert: Alert) -> list[dict[str, Any]]:
     if alert.event_date:
         details.append(f"*Date:* {_format.show_date(alert.event_date)}")
     blocks = [_mrkdwn(_summary(alert))]
-    if details:
-        blocks.append(_mrkdwn("\n".join(details)[:SECTION_MAX]))
-    if alert.evidence:
-        quote_lines = (
-            f"> {_fit(line, 1000)}" for line in _format.paragraph(alert.evidence).splitlines()
-        )
-        blocks.append(_mrkdwn("\n".join(quote_lines)[:SECTION_MAX]))
+    blocks += _sections(details)
+    quote = [f"> {_fit(line, 1000)}" for line in _format.paragraph(alert.evidence).splitlines()]
+    blocks += _sections(quote)
     if alert.kind == "update":
         return blocks + _reports("New reports", alert.new_reports or alert.reports)
     return blocks + _reports("Reports", alert.reports)
@@ -131,9 +132,8 @@ def _digest_blocks(alert: Alert) -> list[dict[str, Any]]:
         facts = [_fit(item.location or "", 120), _format.show_date(item.event_date)]
         if any(facts):
             line += "\n" + "  ·  ".join(f for f in facts if f)
-        if item.reports:
-            line += "\n" + "\n".join(_report_line(r) for r in item.reports[:3])
-        blocks.append(_mrkdwn(line[:SECTION_MAX]))
+        links = [_report_line(r) for r in item.reports[:3]]
+        blocks.append(_mrkdwn(_pack([line, *links])[0]))  # links that do not fit are dropped
     if len(alert.items) > MAX_DIGEST_ITEMS:
         blocks.append(_context(f"… and {len(alert.items) - MAX_DIGEST_ITEMS} more events"))
     return blocks

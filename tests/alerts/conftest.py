@@ -3,8 +3,11 @@ and a TCP server that never speaks."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
+import ssl
+import subprocess
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -39,6 +42,7 @@ class ScriptedSmtpHandler:
     messages: list[Delivered] = field(default_factory=list)
     rcpt_replies: deque[str] = field(default_factory=deque)
     data_replies: deque[str] = field(default_factory=deque)
+    data_delay: float = 0.0  # seconds to stall before answering DATA
 
     def fail_next(self, reply: str, times: int = 1, stage: str = "DATA") -> None:
         queue = self.data_replies if stage == "DATA" else self.rcpt_replies
@@ -53,6 +57,7 @@ class ScriptedSmtpHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.data_delay)
         if self.data_replies:
             return self.data_replies.popleft()
         self.messages.append(
@@ -92,6 +97,54 @@ def smtp_server() -> Iterator[SmtpServer]:
         port=free_port(),
         authenticator=_reject_all,
         auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        yield SmtpServer(handler, controller.port)
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 (cert path, key path)."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.fixture
+def tls_smtp_server(tls_files: tuple[str, str]) -> Iterator[SmtpServer]:
+    """An SMTP server on 127.0.0.1 offering STARTTLS with a self-signed certificate."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*tls_files)
+    handler = ScriptedSmtpHandler()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=free_port(), tls_context=context, require_starttls=True
     )
     controller.start()
     try:

@@ -132,7 +132,9 @@ def test_sizes_stay_within_block_kit_limits(slack, make_alert):
     item = make_alert(
         headline=long_title,
         evidence="<x> " * 2000,
-        reports=[{"url": f"https://news.example.pk/{i}", "title": long_title} for i in range(60)],
+        officials=[{"name": "<" * 120, "title": "&" * 160, "country": "IR"}] * 40,
+        reports=[{"url": f"https://news.example.pk/{i}", "title": long_title} for i in range(60)]
+        + [{"url": "https://news.example.pk/" + "a" * 5000, "title": "huge url"}],
     )
     channel.send(item)
     channel.send(Alert(alert_id="digest-1", kind="digest", items=[item] * 70))

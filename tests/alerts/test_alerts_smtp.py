@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 from email import message_from_bytes, policy
 
 import pytest
 
 from alerts import DeliveryError, build_channel, parse_channels
+from alerts.smtp import SmtpChannel
 
 PASSWORD = "hunter2-s3cret"
 
@@ -183,3 +185,32 @@ def test_bad_password_is_permanent_and_never_shown(smtp_server, make_alert, capl
     for shown in (str(info.value), repr(info.value), repr(channel), repr(channel.cfg), caplog.text):
         assert PASSWORD not in shown
     assert smtp_server.handler.messages == []
+
+
+def test_stall_after_data_times_out(smtp_server, make_alert):
+    smtp_server.handler.data_delay = 3
+    started = time.monotonic()
+    with pytest.raises(DeliveryError) as info:
+        build_channel(smtp_server.channel_config(timeout=1)).send(make_alert())
+    assert time.monotonic() - started < 2.5
+    assert info.value.retryable is True and "timeout" in info.value.reason
+
+
+def test_starttls_verifies_the_certificate(tls_smtp_server, tls_files, make_alert):
+    cfg = tls_smtp_server.channel_config(
+        smtp_url=f"smtp://127.0.0.1:{tls_smtp_server.port}?starttls=true"
+    )
+    with pytest.raises(DeliveryError) as info:
+        build_channel(cfg).send(make_alert())  # self-signed: not trusted by default
+    assert info.value.retryable is False and "certificate" in info.value.reason
+    assert tls_smtp_server.handler.messages == []
+
+    trusting = ssl.create_default_context(cafile=tls_files[0])
+    SmtpChannel(cfg, ssl_context=trusting).send(make_alert())
+    assert len(tls_smtp_server.handler.messages) == 1
+
+
+def test_plain_smtp_to_a_starttls_only_server_is_refused(tls_smtp_server, make_alert):
+    with pytest.raises(DeliveryError) as info:
+        build_channel(tls_smtp_server.channel_config()).send(make_alert())
+    assert info.value.retryable is False and "530" in info.value.reason
