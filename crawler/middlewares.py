@@ -19,12 +19,11 @@ from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.http import Request
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
-from twisted.internet.error import DNSLookupError
 from twisted.internet.task import deferLater
 from twisted.internet.threads import deferToThread
 
@@ -55,7 +54,15 @@ class BlockedRequest(IgnoreRequest):
 
 
 class RobotsDisallowed(IgnoreRequest):
-    """robots.txt forbids the URL, or robots.txt could not be read (fail-closed policy)."""
+    """robots.txt forbids the URL, or robots.txt could not be read (fail-closed policy).
+
+    ``cause`` is None for a real Disallow rule (a skip), else what went wrong with
+    robots.txt (an error worth reporting: the site is unreachable or broken).
+    """
+
+    def __init__(self, message: str, cause: str | None = None) -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 def blocked_address_reason(ip: IPAddress) -> str | None:
@@ -133,8 +140,8 @@ class PrivateNetworkGuardMiddleware:
                     deferToThread(socket.getaddrinfo, host, None, 0, socket.SOCK_STREAM)
                 )
             except (OSError, UnicodeError) as exc:
-                # Same exception type Scrapy's resolver raises, so retries and errbacks agree.
-                raise DNSLookupError(f"cannot resolve {host}: {exc}") from None
+                # Same exception type Scrapy's downloader raises, so retries and errbacks agree.
+                raise CannotResolveHostError(f"cannot resolve {host}: {exc}") from None
             self._resolved[host] = [
                 ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos
             ]
@@ -186,8 +193,12 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
         self._resolve_parser(netloc, policy)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
-        self._resolve_parser(netloc, _DenyAll(f"robots.txt could not be fetched ({reason})"))
+        # Imported late: crawler.failures imports this module.
+        from crawler.failures import describe_exception
+
+        robots_url = f"http://{netloc}/robots.txt"
+        why = describe_exception(exc, robots_url).replace(f": {robots_url}", "")
+        self._resolve_parser(netloc, _DenyAll(f"robots.txt unavailable ({why})"))
 
     def _resolve_parser(self, netloc: str, parser: Any) -> None:
         pending = self._parsers[netloc]
@@ -198,7 +209,8 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
     def process_request_2(self, rp: Any, request: Request) -> None:
         if isinstance(rp, _DenyAll):
             self._stats.inc_value("robotstxt/forbidden")
-            raise RobotsDisallowed(f"{rp.why}; site disallowed for this run: {request.url}")
+            raise RobotsDisallowed(f"{rp.why}; site disallowed for this run: {request.url}",
+                                   cause=rp.why)
         try:
             super().process_request_2(rp, request)
         except IgnoreRequest:

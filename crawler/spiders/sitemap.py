@@ -92,6 +92,11 @@ def _text(node: Any, localname: str, deep: bool = False) -> str | None:
     found = node.find(f".//{{*}}{localname}" if deep else f"{{*}}{localname}")
     if found is None:
         return None
-    # itertext() skips unresolved entity references, so "&xxe;" contributes nothing.
-    text = "".join(found.itertext()).strip()
+    # Unresolved entity references are child nodes: keep only real text, so "&xxe;" is dropped.
+    parts = [found.text or ""]
+    for child in found:
+        if not isinstance(child, etree._Entity):  # noqa: SLF001 - lxml's public node type
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    text = "".join(parts).strip()
     return text or None

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from xml.sax.saxutils import escape, quoteattr
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -119,7 +120,7 @@ def article_html(title: str, body: str = "Body text.") -> str:
 
 def rss(items: list[tuple[str, str]], prolog: str = "") -> str:
     entries = "".join(
-        f"<item><title>{title}</title><link>{link}</link>"
+        f"<item><title>{title}</title><link>{escape(link)}</link>"
         f"<pubDate>Tue, 02 Jan 2024 10:00:00 GMT</pubDate></item>" for link, title in items)
     return (f'<?xml version="1.0" encoding="utf-8"?>{prolog}<rss version="2.0"><channel>'
             f"<title>t</title><link>http://example.invalid/</link>{entries}</channel></rss>")
@@ -127,7 +128,7 @@ def rss(items: list[tuple[str, str]], prolog: str = "") -> str:
 
 def atom(items: list[tuple[str, str]]) -> str:
     entries = "".join(
-        f'<entry><title>{title}</title><link href="{link}"/><id>{link}</id>'
+        f"<entry><title>{title}</title><link href={quoteattr(link)}/><id>{escape(link)}</id>"
         f"<updated>2024-01-03T08:30:00Z</updated></entry>" for link, title in items)
     return ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
             f"<title>a</title><id>urn:x</id><updated>2024-01-03T08:30:00Z</updated>{entries}</feed>")
@@ -135,7 +136,7 @@ def atom(items: list[tuple[str, str]]) -> str:
 
 def urlset(items: list[tuple[str, str, str]]) -> str:
     urls = "".join(
-        f"<url><loc>{loc}</loc><news:news><news:publication><news:name>N</news:name>"
+        f"<url><loc>{escape(loc)}</loc><news:news><news:publication><news:name>N</news:name>"
         f"<news:language>en</news:language></news:publication>"
         f"<news:publication_date>{date}</news:publication_date><news:title>{title}</news:title>"
         f"</news:news></url>" for loc, title, date in items)
