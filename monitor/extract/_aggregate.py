@@ -1,0 +1,78 @@
+"""Combine sentence results into one Extraction per text."""
+
+from __future__ import annotations
+
+from monitor.extract.extractor import Extraction, Official
+from monitor.extract.gazetteer import PAIR, Entry
+from monitor.extract.rules import SentenceResult
+
+MAX_EVIDENCE = 3
+CANCELLED_CAP = 0.3  # a text announcing that the visit is off is not an alert
+RESOLVED_HOST_BONUS = 0.15
+
+
+def _agrees(s: SentenceResult, best: SentenceResult) -> bool:
+    return s.host in (None, best.host) and s.visitor in (None, best.visitor)
+
+
+def _resolve_host(best: SentenceResult, valid: list[SentenceResult], capital: Entry | None,
+                  rules: list[str]) -> None:
+    """A meeting sentence without a place takes the host from other evidence or the dateline."""
+    if best.host is not None:
+        return
+    hosts = [s.host for s in valid if s.host is not None]
+    host = hosts[0] if hosts else (capital.country if capital is not None else None)
+    if host is None:
+        return
+    best.host, best.visitor = host, ("PK" if host == "IR" else "IR")
+    best.score = min(0.95, best.score + RESOLVED_HOST_BONUS)
+    rules.append("host_from_context" if hosts else "host_from_dateline")
+
+
+def _officials(sentences: list[SentenceResult]) -> list[Official]:
+    seen: dict[str, Official] = {}
+    for s in sentences:
+        for p in sorted(s.people, key=lambda p: p.start):
+            if p.country in PAIR and p.name.lower() not in seen:
+                seen[p.name.lower()] = Official(p.name, p.title, p.country)
+    return list(seen.values())
+
+
+def _location(best: SentenceResult, agreeing: list[SentenceResult],
+              capital: Entry | None) -> str | None:
+    if best.location:
+        return best.location
+    for s in agreeing:
+        if s.location and s.host == best.host:
+            return s.location
+    if capital is not None and capital.country == best.host:
+        return capital.location or capital.name
+    return None
+
+
+def aggregate(sentences: list[SentenceResult], capital: Entry | None,
+              threshold: float) -> Extraction:
+    valid = [s for s in sentences if s.valid]
+    rules = sorted({r for s in sentences for r in s.vetoes})
+    if not valid:
+        score = max((s.score for s in sentences), default=0.0)
+        return Extraction(score=score, rules=rules or ["no_visit_sentence"])
+    best = max(valid, key=lambda s: (s.score, -s.start))
+    rules += best.rules
+    _resolve_host(best, valid, capital, rules)
+    agreeing = [s for s in valid if _agrees(s, best)]
+    score = best.score + 0.02 * min(2, len(agreeing) - 1)
+    if any(s.cancelled_link for s in sentences):
+        score = min(score, CANCELLED_CAP)
+        rules.append("cancelled_visit")
+    evidence = sorted(sorted(agreeing, key=lambda s: -s.score)[:MAX_EVIDENCE], key=lambda s: s.start)
+    support = [s for s in sentences if s.support]
+    kind = "port_call" if any(s.kind == "port_call" for s in evidence) else best.kind
+    dates = [s.date for s in [best, *agreeing] if s.date is not None]
+    return Extraction(
+        match=score >= threshold, score=min(score, 0.99), kind=kind,
+        visitor_country=best.visitor, host_country=best.host,
+        officials=_officials(sorted({id(s): s for s in evidence + support}.values(),
+                                    key=lambda s: s.start)),
+        location=_location(best, agreeing, capital), event_date=dates[0] if dates else None,
+        evidence=[s.text for s in evidence], rules=rules)

@@ -1,0 +1,67 @@
+"""Split article text into bounded pieces for spaCy and find the dateline."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from monitor.extract.gazetteer import PAIR, Entry, Gazetteer
+
+PIECE_CHARS = 20_000  # far below spaCy's max_length; keeps memory per piece small
+MAX_PIECES = 400  # a 5 MB text keeps at most this many relevant pieces
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
+_PARAGRAPH = re.compile(r"[^\n]+")
+_DATELINE = re.compile(r"^\s*([A-Z][A-Za-z'’\- ]{1,40}?)\s*(?:\(|,|:|–|—|\s-\s)")
+
+
+def _split_long(start: int, text: str) -> Iterator[tuple[int, str]]:
+    if len(text) <= PIECE_CHARS:
+        yield start, text
+        return
+    pos = 0
+    cuts = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
+    piece_start = 0
+    for cut in cuts:
+        if cut - piece_start > PIECE_CHARS:
+            if pos > piece_start:
+                yield start + piece_start, text[piece_start:pos]
+                piece_start = pos
+            while cut - piece_start > PIECE_CHARS:  # no sentence end: cut at whitespace
+                hard = text.rfind(" ", piece_start, piece_start + PIECE_CHARS)
+                hard = hard if hard > piece_start else piece_start + PIECE_CHARS
+                yield start + piece_start, text[piece_start:hard]
+                piece_start = hard
+        pos = cut
+    if piece_start < len(text):
+        yield start + piece_start, text[piece_start:]
+
+
+def pieces(text: str, relevant: Callable[[str], bool]) -> list[tuple[int, str]]:
+    """(offset, piece) pairs: paragraphs, split further when long; only relevant ones kept.
+
+    A piece that mentions neither country cannot hold evidence, so skipping it changes no
+    result and keeps the cost bounded on very long texts.
+    """
+    out: list[tuple[int, str]] = []
+    for m in _PARAGRAPH.finditer(text):
+        if not m.group(0).strip():
+            continue
+        for start, piece in _split_long(m.start(), m.group(0)):
+            if piece.strip() and relevant(piece):
+                out.append((start, piece))
+                if len(out) >= MAX_PIECES:
+                    return out
+    return out
+
+
+def dateline(text: str, gazetteer: Gazetteer) -> tuple[Entry | None, int]:
+    """The place named in the dateline ("TEHRAN, Aug. 13 (MNA) –") and the dateline length."""
+    head = text.lstrip()[:80]
+    m = _DATELINE.match(head)
+    if not m:
+        return None, 0
+    words = m.group(1).strip()
+    entry = gazetteer.places_by_name.get(words.lower())
+    if entry is None or entry.country not in PAIR:
+        return None, 0
+    return entry, len(text) - len(text.lstrip()) + m.end()

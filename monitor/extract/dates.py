@@ -1,0 +1,118 @@
+"""Resolve visit dates ("on Thursday", "today", "June 27") against the publication date."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+MONTHS = {m: i + 1 for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTH = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|" \
+         r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?")
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?")
+_MONTH_ONLY = re.compile(rf"\b(?:in|during|since|by|last)\s+{_MONTH}(?:\s+(\d{{4}}))?(?!\s*\d)")
+_YEAR = re.compile(r"(?<![\d/-])(19[5-9]\d|20\d\d)(?![\d/-])")
+_WEEKDAY = re.compile(r"\b(?:(last|next|this|coming)\s+)?(monday|tuesday|wednesday|thursday|"
+                      r"friday|saturday|sunday)\b", re.IGNORECASE)
+_RELATIVE = re.compile(r"\b(today|tonight|this (?:morning|afternoon|evening)|yesterday|"
+                       r"(?:the day after )?tomorrow)\b", re.IGNORECASE)
+_FUTURE = re.compile(r"\b(will|shall|is (?:due|set|scheduled|expected|slated|to)|are (?:due|set|"
+                     r"scheduled|expected|to)|due to|set to|scheduled|expected|plans? to|"
+                     r"would|next|coming|upcoming|this coming)\b", re.IGNORECASE)
+# A dateline ("TEHRAN, Aug. 13 (MNA) –") dates the report, not the visit.
+_DATELINE = re.compile(r"^\s*[A-Z][\w .'’-]{1,40}?(?:,\s*[^–—:\n]{0,40})?\s*(?:–|—|:|\s-\s)")
+
+
+def parse_date(value: object) -> date | None:
+    """Accept a date, a datetime or an ISO 8601 string; anything else gives None."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value.strip():
+        text = value.strip()
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def strip_dateline(sentence: str) -> str:
+    match = _DATELINE.match(sentence)
+    if match and len(match.group(0)) < 70:
+        return " " * len(match.group(0)) + sentence[match.end():]
+    return sentence
+
+
+def _month(token: str) -> int:
+    return MONTHS[token[:3].lower()]
+
+
+def _explicit(sentence: str, pub: date | None) -> date | None:
+    for pattern, order in ((_MONTH_DAY, (0, 1, 2)), (_DAY_MONTH, (1, 0, 2))):
+        for m in pattern.finditer(sentence):
+            groups = m.groups()
+            month, day, year = _month(groups[order[0]]), int(groups[order[1]]), groups[order[2]]
+            if year is None and pub is None:
+                continue
+            guess_year = int(year) if year else pub.year  # type: ignore[union-attr]
+            try:
+                found = date(guess_year, month, day)
+            except ValueError:
+                continue
+            if year is None and pub is not None and found - pub > timedelta(days=200):
+                found = found.replace(year=found.year - 1)
+            return found
+    return None
+
+
+def _weekday(sentence: str, pub: date) -> date | None:
+    match = _WEEKDAY.search(sentence)
+    if not match:
+        return None
+    modifier, name = (match.group(1) or "").lower(), match.group(2).lower()
+    target = WEEKDAYS.index(name)
+    future = modifier in {"next", "coming"} or (
+        modifier != "last" and bool(_FUTURE.search(sentence)))
+    if modifier == "this" and not _FUTURE.search(sentence):
+        future = target >= pub.weekday()
+    if future:
+        return pub + timedelta(days=(target - pub.weekday()) % 7)
+    return pub - timedelta(days=(pub.weekday() - target) % 7)
+
+
+def resolve_date(sentence: str, pub: date | None) -> date | None:
+    """The date a sentence gives for its event, or None when it cannot be derived."""
+    sentence = strip_dateline(sentence)
+    found = _explicit(sentence, pub)
+    if found or pub is None:
+        return found
+    rel = _RELATIVE.search(sentence)
+    if rel:
+        word = rel.group(1).lower()
+        offset = {"yesterday": -1, "tomorrow": 1, "the day after tomorrow": 2}.get(word, 0)
+        return pub + timedelta(days=offset)
+    return _weekday(sentence, pub)
+
+
+def is_past_reference(sentence: str, pub: date | None) -> bool:
+    """True when the sentence dates its event well before publication (an earlier visit)."""
+    if pub is None:
+        return False
+    sentence = strip_dateline(sentence)
+    # "the first such visit since 2016" dates the comparison, not the event.
+    years = _YEAR.findall(re.sub(r"\bsince\s+(?:\w+\s+)?\d{4}", " ", sentence))
+    if any(int(y) < pub.year for y in years):
+        return True
+    found = _explicit(sentence, pub)
+    if found is not None and (pub - found).days > 10:
+        return True
+    for m in _MONTH_ONLY.finditer(sentence):
+        year = int(m.group(2)) if m.group(2) else pub.year
+        start = date(year, _month(m.group(1)), 1)
+        if (pub - start).days > 40:
+            return True
+    return False

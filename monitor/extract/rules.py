@@ -1,0 +1,318 @@
+"""Sentence-level reasoning: does this sentence report an Iran–Pakistan military visit?"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from monitor.extract.dates import is_past_reference, resolve_date
+from monitor.extract.gazetteer import PAIR, Entry, Gazetteer, is_case_sensitive
+
+_FILL = (r"(?:(?:the|a|an|its|his|her|their|iran'?s|pakistan'?s|iranian|pakistani|islamic|republic|"
+         r"of|port|city|town|harbou?r|capital|naval|air|army|military|base|province|headquarters|"
+         r"[a-z]*(?:north|south|east|west)[a-z-]*|coastal|border|garrison|federal|provincial|"
+         r"historic|strategic|key)\s+){0,6}")
+_LOC_BEFORE = re.compile(r"\b(?:in|at|to|into|near|off|reached|reaches|reach|reaching|visited|"
+                         r"visits|visit|visiting|toured|tours|tour of|leg of|stop of|stops? in)\s+"
+                         + _FILL + r"$", re.IGNORECASE)
+_FOR_BEFORE = re.compile(r"\b(?:left|leave|leaves|leaving|depart(?:ed|s|ing)?|bound|head(?:ed|s|ing)?"
+                         r"|set off|fl(?:ew|y|ies) out)\s+for\s+" + _FILL + r"$", re.IGNORECASE)
+_CAPITAL = re.compile(r"\b(?:in|at|to|into|reached)\s+the\s+(?:federal\s+|Iranian\s+|Pakistani\s+)?"
+                      r"capital\b", re.IGNORECASE)
+_LED_DELEGATION = re.compile(r"\bled (?:a|an|the|his) (?:[\w-]+ ){0,3}delegation\b", re.IGNORECASE)
+_NAME = re.compile(r"\s+((?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.)){1,3})")
+_NOT_NAME = {"Staff", "Committee", "Navy", "Army", "Force", "Forces", "Corps", "Command", "Staff's",
+             "Headquarters", "Ministry", "Minister", "Chief", "Chiefs", "Joint", "General", "Air",
+             "Naval", "Defence", "Defense", "Islamic", "Republic", "Iranian", "Pakistani", "The"}
+STRONG_ROLES = ("port", "hosting", "hosted", "call_on", "visiting")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    entry: Entry
+    loc: bool
+
+    @property
+    def country(self) -> str | None:
+        return self.entry.country
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    title: str | None
+    country: str | None
+    start: int
+    military: bool
+
+
+@dataclass
+class SentenceResult:
+    text: str
+    start: int
+    score: float = 0.0
+    valid: bool = False
+    visitor: str | None = None
+    host: str | None = None
+    location: str | None = None
+    kind: str = "visit"
+    date: date | None = None
+    people: list[Person] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    vetoes: list[str] = field(default_factory=list)
+    support: bool = False
+    cancelled_link: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    pub: date | None
+    capital: Entry | None  # the dateline place, when it is in Iran or Pakistan
+
+
+class SentenceAnalyzer:
+    """Turns one sentence plus its gazetteer mentions into a SentenceResult."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gaz = gazetteer
+        terms = sorted(((t, ti) for ti in gazetteer.titles for t in ti.terms),
+                       key=lambda x: len(x[0]), reverse=True)
+        self._title_of = {(t if is_case_sensitive(t) else t.lower()): ti for t, ti in terms}
+        loose = "|".join(re.escape(t) for t, _ in terms if not is_case_sensitive(t))
+        exact = "|".join(re.escape(t) for t, _ in terms if is_case_sensitive(t))
+        self._titles_loose = re.compile(rf"(?<![\w-])(?:{loose})(?![\w-])", re.IGNORECASE)
+        self._titles_exact = re.compile(rf"(?<![\w-])(?:{exact})(?![\w-])")
+
+    # --- mentions ---------------------------------------------------------------------------
+    def _is_loc(self, sentence: str, start: int, entry: Entry) -> bool:
+        if entry.kind not in ("place", "country", "institution", "third"):
+            return False
+        if entry.kind == "place" and entry.military:
+            return True
+        prefix = sentence[max(0, start - 80):start]
+        return bool(_LOC_BEFORE.search(prefix) or _FOR_BEFORE.search(prefix))
+
+    def mentions(self, sentence: str, spans: list[tuple[int, int, str]]) -> list[Mention]:
+        out = []
+        for start, end, key in spans:
+            entry = self.gaz.entries.get(key)
+            if entry is not None:
+                out.append(Mention(start, end, entry, self._is_loc(sentence, start, entry)))
+        return out
+
+    def titles(self, sentence: str) -> list[tuple[int, int, object]]:
+        found = []
+        for pattern in (self._titles_loose, self._titles_exact):
+            for m in pattern.finditer(sentence):
+                key = m.group(0) if is_case_sensitive(m.group(0)) else m.group(0).lower()
+                title = self._title_of.get(key) or self._title_of.get(m.group(0).lower())
+                if title is not None:
+                    found.append((m.start(), m.end(), title))
+        return found
+
+    # --- people ----------------------------------------------------------------------------
+    def people(self, sentence: str, mentions: list[Mention], titles: list[tuple[int, int, object]],
+               persons: list[tuple[int, int, str]]) -> list[Person]:
+        out = [Person(m.entry.name, m.entry.title, m.country, m.start, m.entry.military)
+               for m in mentions if m.entry.kind == "official"]
+        taken = [(m.start, m.end) for m in mentions]
+        candidates = list(persons)
+        for start, end, _title in titles:
+            m = _NAME.match(sentence, end)
+            if m and not any(w in _NOT_NAME for w in m.group(1).split()):
+                candidates.append((m.start(1), m.end(1), m.group(1)))
+        for start, end, name in candidates:
+            if any(s < end and start < e for s, e in taken):
+                continue
+            taken.append((start, end))
+            title = next((t for s, e, t in reversed(titles) if e <= start and start - e < 40), None)
+            country = next((m.country for m in reversed(mentions)
+                            if m.end <= start and start - m.end < 80 and m.country in PAIR), None)
+            out.append(Person(name, getattr(title, "title", None), country, start,
+                              bool(title is not None and getattr(title, "military", False))))
+        return out
+
+    # --- reasoning -------------------------------------------------------------------------
+    def analyze(self, sentence: str, offset: int, spans: list[tuple[int, int, str]],
+                persons: list[tuple[int, int, str]], ctx: Context) -> SentenceResult:
+        res = SentenceResult(sentence, offset)
+        mentions = self.mentions(sentence, spans)
+        titles = self.titles(sentence)
+        res.people = self.people(sentence, mentions, titles, persons)
+        preds = self._predicates(sentence)
+        if not preds:
+            return res
+        cues = {name: bool(p.search(sentence)) for name, p in self.gaz.cues.items()}
+        past = is_past_reference(sentence, ctx.pub)
+        locs, actors, third_locs, third_actors = self._split(sentence, mentions, ctx)
+        actor_countries = {m.country for m in actors}
+        pair_present = actor_countries | {m.country for m in locs}
+        res.support = bool(res.people) and not past and not any(
+            cues[c] for c in ("remote", "cancelled", "retrospective"))
+        if not set(PAIR) <= pair_present:
+            return res
+        self._direction(res, sentence, preds, locs, actors)
+        if res.visitor is None and res.host is None:
+            res.score = 0.2
+            return res
+        res.cancelled_link = cues["cancelled"]
+        self._vetoes(res, sentence, cues, preds, locs, actors, third_locs, third_actors, past)
+        military = self._military(sentence, mentions, titles, res)
+        if res.vetoes:
+            res.score = 0.1
+            return res
+        if not military:
+            res.rules.append("civil_only")
+            res.score = 0.3
+            return res
+        self._score(res, sentence, preds, locs, actors, ctx)
+        return res
+
+    def _predicates(self, sentence: str) -> list[tuple[str, int, int]]:
+        preds = []
+        for role, pattern in self.gaz.predicates.items():
+            preds.extend((role, m.start(), m.end()) for m in pattern.finditer(sentence))
+        return sorted(preds, key=lambda p: p[1])
+
+    def _split(self, sentence: str, mentions: list[Mention], ctx: Context):  # noqa: ANN202
+        invites = [m.end() for m in self.gaz.cues["invitation"].finditer(sentence)]
+        locs, actors, third_locs, third_actors = [], [], [], []
+        for m in mentions:
+            if m.entry.kind == "third":
+                (third_locs if m.loc else third_actors).append(m)
+            elif m.loc and not any(0 <= m.start - end < 30 for end in invites):
+                locs.append(m)
+            elif not m.loc and m.entry.kind != "place":
+                actors.append(m)
+        if ctx.capital is not None:
+            for m in _CAPITAL.finditer(sentence):
+                locs.append(Mention(m.start(), m.end(), ctx.capital, True))
+        return locs, actors, third_locs, third_actors
+
+    def _choose_location(self, preds: list[tuple[str, int, int]], locs: list[Mention]) -> Mention:
+        if len({m.country for m in locs}) > 1:
+            for _role, _start, end in preds:
+                after = [m for m in locs if 0 <= m.start - end < 60]
+                if after:
+                    return min(after, key=lambda m: m.start)
+        specific = [m for m in locs if m.entry.location]
+        return specific[0] if specific else locs[0]
+
+    def _subject_country(self, actors: list[Mention], pos: int) -> str | None:
+        before = [m for m in actors if m.end <= pos]
+        if not before:
+            return None
+        counts = {c: sum(m.country == c for m in before) for c in PAIR}
+        best = max(counts.values())
+        tied = [c for c in PAIR if counts[c] == best]
+        return tied[0] if len(tied) == 1 else before[-1].country
+
+    def _direction(self, res: SentenceResult, sentence: str, preds: list[tuple[str, int, int]],
+                   locs: list[Mention], actors: list[Mention]) -> None:
+        actor_countries = {m.country for m in actors}
+        if locs:
+            loc = self._choose_location(preds, locs)
+            other = "PK" if loc.country == "IR" else "IR"
+            res.location = loc.entry.location if loc.entry.kind == "place" else None
+            if other in actor_countries:
+                res.host, res.visitor = loc.country, other
+                res.rules.append("location_decides_host")
+            return
+        if not set(PAIR) <= actor_countries:
+            return
+        for role, start, end in preds:
+            if role == "visiting":
+                near = [m for m in actors if abs(m.start - end) < 40 or abs(start - m.end) < 15]
+                if near:
+                    res.visitor = min(near, key=lambda m: abs(m.start - end)).country
+                    res.rules.append("visiting_marks_visitor")
+                    break
+            subject = self._subject_country(actors, start)
+            if subject is None or role not in ("hosting", "hosted", "call_on"):
+                continue
+            res.visitor = subject if role in ("hosted", "call_on") else _other(subject)
+            res.rules.append(f"{role}_subject")
+            break
+        if res.visitor is not None:
+            res.host = _other(res.visitor)
+
+    def _vetoes(self, res: SentenceResult, sentence: str, cues: dict[str, bool],
+                preds: list[tuple[str, int, int]], locs: list[Mention], actors: list[Mention],
+                third_locs: list[Mention], third_actors: list[Mention], past: bool) -> None:
+        for cue in ("remote", "cancelled", "retrospective"):
+            if cues[cue]:
+                res.vetoes.append(cue)
+        if past:
+            res.vetoes.append("past_date")
+        if third_locs and not locs:
+            res.vetoes.append("third_country_location")
+        if cues["sidelines"] and not locs:
+            res.vetoes.append("sidelines_elsewhere")
+        first_pred = preds[0][1]
+        if third_actors and third_actors[0].start < first_pred and not any(
+                m.start < first_pred for m in actors):
+            res.vetoes.append("third_country_visitor")
+        if self._resident_diplomat(sentence, res.visitor, actors):
+            res.vetoes.append("resident_diplomat")
+
+    def _resident_diplomat(self, sentence: str, visitor: str | None, actors: list[Mention]) -> bool:
+        if visitor is None:
+            return False
+        own = [m for m in actors if m.country == visitor]
+        if any(m.entry.military and m.entry.kind in ("official", "institution") for m in own):
+            return False
+        diplomats = [m.start() for m in self.gaz.vocabulary["diplomatic"].finditer(sentence)]
+        own_diplomats = [m for m in own if m.entry.kind == "official" and "mbassador" in
+                         (m.entry.title or "")]
+        return bool(own_diplomats) or any(abs(d - m.start) < 45 for d in diplomats for m in own)
+
+    def _military(self, sentence: str, mentions: list[Mention], titles: list[tuple[int, int, object]],
+                  res: SentenceResult) -> bool:
+        if any(m.entry.military and m.country in PAIR for m in mentions):
+            return True
+        if any(getattr(t, "military", False) for _s, _e, t in titles):
+            return True
+        if any(p.military for p in res.people):
+            return True
+        return bool(self.gaz.vocabulary["military"].search(sentence))
+
+    def _score(self, res: SentenceResult, sentence: str, preds: list[tuple[str, int, int]],
+               locs: list[Mention], actors: list[Mention], ctx: Context) -> None:
+        res.valid = True
+        roles = {p[0] for p in preds}
+        strong = bool(roles & set(STRONG_ROLES)) or (bool(locs) and "movement" in roles)
+        res.date = resolve_date(sentence, ctx.pub)
+        score = 0.55 if res.host else 0.3
+        score += 0.15 if locs else 0.0
+        score += 0.1 if strong else 0.0
+        score += 0.1 if res.people else 0.0
+        score += 0.05 if res.date else 0.0
+        res.score = min(score, 0.95)
+        res.kind = self._kind(sentence, preds, actors, res)
+        res.rules.append(f"kind_{res.kind}")
+
+    def _kind(self, sentence: str, preds: list[tuple[str, int, int]], actors: list[Mention],
+              res: SentenceResult) -> str:
+        roles = {p[0] for p in preds}
+        if self.gaz.vocabulary["ships"].search(sentence):
+            return "port_call"
+        for role, start, _end in preds:
+            if role == "hosting" and self._subject_country(actors, start) == res.host:
+                return "hosting"
+            if role in ("hosting", "hosted", "call_on", "movement", "port"):
+                break
+        if _LED_DELEGATION.search(sentence):
+            return "delegation"
+        group = self.gaz.vocabulary["groups"].search(sentence)
+        first_pred = preds[0][1]
+        named = [p.start for p in res.people if p.country == res.visitor]
+        if group and group.start() < first_pred and (not named or group.start() < min(named)):
+            return "delegation"
+        return "visit"
+
+
+def _other(code: str) -> str:
+    return "PK" if code == "IR" else "IR"
