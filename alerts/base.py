@@ -41,13 +41,16 @@ class Report:
     source: str | None = None
     published: datetime | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "published", _as_datetime(self.published))
+
 
 def _as_datetime(value: datetime | date | str | None) -> datetime | None:
-    if value is None or value == "" or isinstance(value, datetime):
-        return value or None
+    if isinstance(value, datetime):
+        return value
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
-    return datetime.fromisoformat(value)
+    return datetime.fromisoformat(value) if value else None
 
 
 def _as_date(value: date | str | None) -> date | None:
@@ -111,15 +114,6 @@ class Alert:
             tuple(Alert.from_dict(i) if isinstance(i, Mapping) else i for i in self.items),
         )
         set_(self, "event_date", _as_date(self.event_date))
-        for name in ("reports", "new_reports"):
-            set_(
-                self,
-                name,
-                tuple(
-                    Report(r.url, r.title, r.source, _as_datetime(r.published))
-                    for r in getattr(self, name)
-                ),
-            )
         if self.score is not None:
             set_(self, "score", float(self.score))
 
