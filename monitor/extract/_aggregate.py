@@ -39,12 +39,16 @@ def _officials(sentences: list[SentenceResult]) -> list[Official]:
 
 
 def _location(best: SentenceResult, agreeing: list[SentenceResult],
-              capital: Entry | None) -> str | None:
+              sentences: list[SentenceResult], capital: Entry | None) -> str | None:
     if best.location:
         return best.location
     for s in agreeing:
         if s.location and s.host == best.host:
             return s.location
+    for s in sentences:  # "on arrival at the General Staff headquarters"
+        for country, location in s.places if s.support and not s.vetoes else ():
+            if country == best.host:
+                return location
     if capital is not None and capital.country == best.host:
         return capital.location or capital.name
     return None
@@ -66,7 +70,7 @@ def aggregate(sentences: list[SentenceResult], capital: Entry | None,
         score = min(score, CANCELLED_CAP)
         rules.append("cancelled_visit")
     evidence = sorted(sorted(agreeing, key=lambda s: -s.score)[:MAX_EVIDENCE], key=lambda s: s.start)
-    support = [s for s in sentences if s.support]
+    support = [s for s in sentences if s.support and not s.vetoes]
     kind = "port_call" if any(s.kind == "port_call" for s in evidence) else best.kind
     dates = [s.date for s in [best, *agreeing] if s.date is not None]
     return Extraction(
@@ -74,5 +78,5 @@ def aggregate(sentences: list[SentenceResult], capital: Entry | None,
         visitor_country=best.visitor, host_country=best.host,
         officials=_officials(sorted({id(s): s for s in evidence + support}.values(),
                                     key=lambda s: s.start)),
-        location=_location(best, agreeing, capital), event_date=dates[0] if dates else None,
+        location=_location(best, agreeing, sentences, capital), event_date=dates[0] if dates else None,
         evidence=[s.text for s in evidence], rules=rules)

