@@ -71,10 +71,13 @@ def test_known_urls_are_never_requested(tmp_path: Path, make_site: Callable[...,
         site.add(f"/{name}.html", article_html(name))
     known = [canonicalize(site.url("/old-1.html")), canonicalize(site.url("/old-2.html"))]
 
-    result = run_crawler(tmp_path, [source("feed", "rss", site.url("/feed.xml"))], known=known)
+    agent = "defwatch-test/1 (+http://127.0.0.1/contact)"
+    result = run_crawler(tmp_path, [source("feed", "rss", site.url("/feed.xml"))], known=known,
+                         settings={"DEFWATCH_USER_AGENT": agent})
 
     assert not site.hits("/old-1.html") and not site.hits("/old-2.html")
     assert len(site.hits("/new.html")) == 1
     assert [p["url"] for p in result.of("page")] == [site.url("/new.html")]
     assert sorted(s["url"] for s in result.of("skip")) == sorted(known)
     assert result.stats("feed")["skipped"] == {"known": 2}
+    assert {r.headers["user-agent"] for r in site.log} == {agent}  # robots.txt included

@@ -44,6 +44,7 @@ def test_robots_policy(tmp_path: Path, make_site: Callable[..., Site]) -> None:
 
     # Rules for our user agent apply to us (USER_AGENT starts with "defwatch").
     assert only_us.hits("/feed.xml") and not only_us.hits("/a.html")
+    assert only_us.log[0].headers["user-agent"].startswith("defwatch/")
     assert result.stats("only-us")["skipped"] == {"robots": 1}
 
 
