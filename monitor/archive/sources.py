@@ -1,0 +1,66 @@
+"""The configured sources, mirrored into the archive so runs and articles can refer to them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from monitor.archive.models import Source
+
+
+@dataclass(frozen=True, slots=True)
+class SourceIn:
+    name: str
+    kind: str
+    url: str
+    language: str | None = None
+    enabled: bool = True
+    config_hash: str = ""
+
+
+def config_hash(config: Mapping[str, Any]) -> str:
+    """sha256 of a source's configuration in canonical JSON, to notice edits between runs."""
+    blob = json.dumps(config, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def upsert_sources(
+    session: Session,
+    sources: Sequence[SourceIn],
+    *,
+    disable_missing: bool = True,
+    now: datetime | None = None,
+) -> None:
+    """Insert or update sources by name; with disable_missing, sources not listed are disabled.
+
+    Rows are never deleted: runs and articles keep referring to the source name.
+    """
+    now = now or datetime.now(UTC)
+    existing = {row.name: row for row in session.scalars(select(Source))}
+    for src in sources:
+        row = existing.pop(src.name, None)
+        if row is None:
+            row = Source(name=src.name, kind=src.kind, url=src.url, config_hash=src.config_hash)
+            session.add(row)
+        changed = (row.kind, row.url, row.language, row.enabled, row.config_hash) != (
+            src.kind,
+            src.url,
+            src.language,
+            src.enabled,
+            src.config_hash,
+        )
+        if changed or row.updated_at is None:
+            row.kind, row.url, row.language = src.kind, src.url, src.language
+            row.enabled, row.config_hash, row.updated_at = src.enabled, src.config_hash, now
+    if disable_missing:
+        for row in existing.values():
+            if row.enabled:
+                row.enabled, row.updated_at = False, now
+    session.flush()
