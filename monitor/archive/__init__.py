@@ -2,6 +2,7 @@
 
 from monitor.archive._core import Archive
 from monitor.archive._engine import DEFAULT_URL, redact_url
+from monitor.archive._engine import redact_url as display_url
 from monitor.archive.articles import AddResult, ArticleIn, content_hash
 from monitor.archive.runs import CrawlRunIn
 from monitor.archive.sources import SourceIn, config_hash
@@ -17,5 +18,6 @@ __all__ = [
     "SourceStatus",
     "config_hash",
     "content_hash",
+    "display_url",
     "redact_url",
 ]

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,7 +16,7 @@ from sqlmodel import Session
 from monitor.archive import _engine, _migrate, articles, feeds, runs, sources, stats
 from monitor.archive.articles import AddResult, ArticleIn
 from monitor.archive.runs import CrawlRunIn
-from monitor.archive.sources import SourceIn
+from monitor.archive.sources import SourceLike
 from monitor.archive.stats import SourceStatus
 from monitor.errors import ArchiveError
 
@@ -171,15 +171,24 @@ class Archive:
         with self.write() as session:
             return runs.start_cycle(session, now)
 
-    def finish_cycle(self, cycle_id: int, status: str, now: datetime | None = None) -> None:
+    def finish_cycle(self, cycle_id: int, now: datetime | None = None, status: str = "ok") -> None:
+        """Close a cycle with status ``ok``, ``partial`` or ``failed``."""
         with self.write() as session:
-            runs.finish_cycle(session, cycle_id, status, now)
+            runs.finish_cycle(session, cycle_id, now, status)
 
-    def record_crawl_run(self, run: CrawlRunIn) -> int:
+    def record_crawl_run(self, run: CrawlRunIn | None = None, /, **fields: Any) -> int:
+        """Store one source's run: a CrawlRunIn, or its fields as keywords."""
         with self.write() as session:
-            return runs.record_crawl_run(session, run)
+            return runs.record_crawl_run(session, run or CrawlRunIn(**fields))
 
-    def upsert_sources(self, items: Sequence[SourceIn], *, disable_missing: bool = True) -> None:
+    def record_skipped_url(
+        self, url: str, source: str, reason: str, now: datetime | None = None
+    ) -> None:
+        """Remember a fetched page that was not archived so it is not fetched again."""
+        with self.write() as session:
+            articles.record_skipped_url(session, url, source, reason, now)
+
+    def upsert_sources(self, items: Sequence[SourceLike], *, disable_missing: bool = True) -> None:
         with self.write() as session:
             sources.upsert_sources(session, items, disable_missing=disable_missing)
 

@@ -8,12 +8,12 @@ import unicodedata
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from monitor.archive.models import Article, ArticleAlias
+from monitor.archive.models import Article, ArticleAlias, SkippedUrl
 
 logger = logging.getLogger(__name__)
 
@@ -124,9 +124,21 @@ def add_article(session: Session, item: ArticleIn) -> AddResult:
     return AddResult(True, row.id, None)
 
 
+def record_skipped_url(
+    session: Session, url: str, source: str, reason: str, now: datetime | None = None
+) -> None:
+    """Remember a page that was fetched but not archived; the latest reason wins."""
+    row = session.scalar(select(SkippedUrl).where(SkippedUrl.url == url))
+    if row is None:
+        row = SkippedUrl(url=url, source=source, reason=reason[:300])
+        session.add(row)
+    row.reason, row.seen_at = reason[:300], now or datetime.now(UTC)
+    session.flush()
+
+
 def known_urls(session: Session, batch: int = 1000) -> Iterator[str]:
-    """Every canonical URL and alias URL, streamed in batches."""
-    for column in (Article.canonical_url, ArticleAlias.url):
+    """Canonical URLs of articles, their aliases and skipped pages, streamed in batches."""
+    for column in (Article.canonical_url, ArticleAlias.url, SkippedUrl.url):
         result = session.execute(select(column).execution_options(yield_per=batch))
         yield from result.scalars()
 

@@ -21,6 +21,7 @@ __all__ = [
     "Lock",
     "Match",
     "Outbox",
+    "SkippedUrl",
     "Source",
     "UTCDateTime",
 ]
@@ -119,6 +120,17 @@ class ArticleAlias(SQLModel, table=True):
     url: str = Field(sa_type=sa.Text, unique=True, nullable=False)
     article_id: int = Field(foreign_key="article.id", nullable=False, index=True)
     created_at: datetime | None = _dt()
+
+
+class SkippedUrl(SQLModel, table=True):
+    """A fetched page that was not archived (no body, too large, ...): not fetched again."""
+
+    __tablename__ = "skipped_url"
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(sa_type=sa.Text, unique=True, nullable=False)
+    source: str = Field(sa_type=sa.String(200), nullable=False)
+    reason: str = Field(sa_type=sa.String(300), nullable=False)
+    seen_at: datetime = _dt(nullable=False)
 
 
 class Cycle(SQLModel, table=True):

@@ -24,7 +24,7 @@ class CrawlRunIn:
     """
 
     source: str
-    started_at: datetime
+    started_at: datetime | None = None
     finished_at: datetime | None = None
     cycle_id: int | None = None
     requests: int = 0
@@ -35,6 +35,11 @@ class CrawlRunIn:
     error_messages: Sequence[str] = ()
     finish_reason: str | None = None
     ok: bool | None = None
+
+    def __post_init__(self) -> None:
+        # A source whose crawl died early may lack times; the run still needs a start.
+        if self.started_at is None:
+            object.__setattr__(self, "started_at", self.finished_at or datetime.now(UTC))
 
 
 def run_ok(run: CrawlRunIn) -> bool:
@@ -79,7 +84,9 @@ def start_cycle(session: Session, now: datetime | None = None) -> int:
     return row.id
 
 
-def finish_cycle(session: Session, cycle_id: int, status: str, now: datetime | None = None) -> None:
+def finish_cycle(
+    session: Session, cycle_id: int, now: datetime | None = None, status: str = "ok"
+) -> None:
     """Close a cycle with status ``ok``, ``partial`` or ``failed``."""
     if status not in CYCLE_STATUSES[1:]:
         raise ArchiveError(f"invalid cycle status {status!r}; use one of {CYCLE_STATUSES[1:]}")

@@ -7,12 +7,27 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from monitor.archive.models import Source
+
+
+class SourceLike(Protocol):
+    """What upsert_sources reads: SourceIn, or the crawler's Source model, duck-typed."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def language(self) -> str | None: ...
+    @property
+    def enabled(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +46,17 @@ def config_hash(config: Mapping[str, Any]) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+def _hash_of(src: SourceLike) -> str:
+    given = getattr(src, "config_hash", "")
+    if given:
+        return str(given)
+    dump = getattr(src, "model_dump", None)
+    return config_hash(dump(mode="json") if callable(dump) else vars(src))
+
+
 def upsert_sources(
     session: Session,
-    sources: Sequence[SourceIn],
+    sources: Sequence[SourceLike],
     *,
     disable_missing: bool = True,
     now: datetime | None = None,
