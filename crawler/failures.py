@@ -20,7 +20,7 @@ from crawler.middlewares import BlockedRequest, RobotsDisallowed
 if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
-__all__ = ["describe_failure", "describe_exception"]
+__all__ = ["describe_exception", "describe_failure"]
 
 _TIMEOUTS = (DownloadTimeoutError, twisted_error.TimeoutError, twisted_error.TCPTimedOutError)
 _REFUSED = (DownloadConnectionRefusedError, twisted_error.ConnectionRefusedError)

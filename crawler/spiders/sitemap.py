@@ -95,7 +95,7 @@ def _text(node: Any, localname: str, deep: bool = False) -> str | None:
     # Unresolved entity references are child nodes: keep only real text, so "&xxe;" is dropped.
     parts = [found.text or ""]
     for child in found:
-        if not isinstance(child, etree._Entity):  # noqa: SLF001 - lxml's public node type
+        if not isinstance(child, etree._Entity):
             parts.append("".join(child.itertext()))
         parts.append(child.tail or "")
     text = "".join(parts).strip()

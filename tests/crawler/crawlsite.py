@@ -14,12 +14,12 @@ import subprocess
 import sys
 import threading
 import time
-from xml.sax.saxutils import escape, quoteattr
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 REPO = Path(__file__).resolve().parents[2]
 Reply = tuple[int, dict[str, str], bytes]

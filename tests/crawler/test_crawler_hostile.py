@@ -55,7 +55,7 @@ def _flaky_429(site: Site, path: str, body: str) -> Any:
     return route
 
 
-def _build_site(nonce_file: Path, nonce: str, bomb: bytes) -> Site:  # noqa: PLR0915 - a route table
+def _build_site(nonce_file: Path, nonce: str, bomb: bytes) -> Site:
     site = start_site()
     b = site.base
     site.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")

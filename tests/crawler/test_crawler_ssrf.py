@@ -14,7 +14,11 @@ from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
-from crawler.middlewares import BlockedRequest, PrivateNetworkGuardMiddleware, blocked_address_reason
+from crawler.middlewares import (
+    BlockedRequest,
+    PrivateNetworkGuardMiddleware,
+    blocked_address_reason,
+)
 
 FLAG = "DEFWATCH_ALLOW_PRIVATE_NETWORKS"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 from crawlsite import REPO
 
 from crawler import settings
@@ -87,6 +87,6 @@ def test_bad_job_is_a_one_line_usage_error(tmp_path: Path) -> None:
                            str(tmp_path / "o.jsonl")], cwd=REPO, capture_output=True, text=True,
                           check=False)
     assert proc.returncode == 2
-    assert proc.stderr.strip().splitlines() == [
-        f"crawler: error: {job}: sources[0].url: only http and https URLs are allowed "
-        "(got scheme 'file')"]
+    expected = (f"crawler: error: {job}: sources[0].url: only http and https URLs are allowed "
+                "(got scheme 'file')")
+    assert proc.stderr.strip().splitlines() == [expected]
