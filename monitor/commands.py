@@ -33,11 +33,12 @@ def open_archive(config: AppConfig) -> Any:
 def cmd_run(config: AppConfig, *, all_sources: bool, console: Console) -> int:
     """One cycle with a progress display; 0 when it ran (source failures are reported)."""
     from monitor.cycle import run_cycle
-    from monitor.report import cycle_table, live_progress, matches_table
+    from monitor.locks import hold
+    from monitor.report import live_progress
 
     archive = open_archive(config)
     try:
-        with archive.lock("cycle") as held:
+        with hold(archive, "cycle") as held:
             if not held.acquired:
                 console.print(f"defwatch: another cycle is running ({held.holder}); nothing to do")
                 return 0
