@@ -25,6 +25,13 @@ _FUTURE = re.compile(r"\b(will|shall|is (?:due|set|scheduled|expected|slated|to)
 _DATELINE = re.compile(r"^\s*[A-Z][\w .'’-]{1,40}?(?:,\s*[^–—:\n]{0,40})?\s*(?:–|—|:|\s-\s)")
 
 
+# "the first such visit since 2016 / since the strikes in January" dates a comparison.
+# A "since" clause with its own verb ("since Iranian ships called at Karachi in 2023") still
+# refers to an earlier visit, so only verbless ones are dropped.
+_SINCE = re.compile(r"\bsince\b(?![^,.;:]*\b(?:called|visited|travel+ed|arrived|came|went|hosted|"
+                    r"docked|met|held|took|led|paid)\b)[^,.;:]*", re.IGNORECASE)
+
+
 def parse_date(value: object) -> date | None:
     """Accept a date, a datetime or an ISO 8601 string; anything else gives None."""
     if isinstance(value, datetime):
@@ -75,9 +82,10 @@ def _weekday(sentence: str, pub: date) -> date | None:
         return None
     modifier, name = (match.group(1) or "").lower(), match.group(2).lower()
     target = WEEKDAYS.index(name)
-    future = modifier in {"next", "coming"} or (
-        modifier != "last" and bool(_FUTURE.search(sentence)))
-    if modifier == "this" and not _FUTURE.search(sentence):
+    # Tense is read from the clause leading up to the day ("steamed in on Tuesday and will stay").
+    before = bool(_FUTURE.search(sentence[max(0, match.start() - 90):match.start()]))
+    future = modifier in {"next", "coming"} or (modifier != "last" and before)
+    if modifier == "this" and not before:
         future = target >= pub.weekday()
     if future:
         return pub + timedelta(days=(target - pub.weekday()) % 7)
@@ -104,7 +112,8 @@ def is_past_reference(sentence: str, pub: date | None) -> bool:
         return False
     sentence = strip_dateline(sentence)
     # "the first such visit since 2016" dates the comparison, not the event.
-    years = _YEAR.findall(re.sub(r"\bsince\s+(?:\w+\s+)?\d{4}", " ", sentence))
+    sentence = _SINCE.sub(" ", sentence)
+    years = _YEAR.findall(sentence)
     if any(int(y) < pub.year for y in years):
         return True
     found = _explicit(sentence, pub)

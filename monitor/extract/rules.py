@@ -18,8 +18,13 @@ _LOC_BEFORE = re.compile(r"\b(?:in|at|to|into|near|off|reached|reaches|reach|rea
                          + _FILL + r"$", re.IGNORECASE)
 _FOR_BEFORE = re.compile(r"\b(?:left|leave|leaves|leaving|depart(?:ed|s|ing)?|bound|head(?:ed|s|ing)?"
                          r"|set off|fl(?:ew|y|ies) out)\s+for\s+" + _FILL + r"$", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\b(?:from|of)\s+" + _FILL + r"$", re.IGNORECASE)
 _AT_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?(?:headquarters\s+of\s+(?:the\s+)?)?$",
                         re.IGNORECASE)
+_ARRIVAL = re.compile(r"(?:arriv|reach|land|fl[eiy]|sail|steam|dock|berth|tied|will arrive|"
+                      r"(?:set|due|scheduled|expected) to arrive)", re.IGNORECASE)
+_ESCORT = re.compile(r"\b(?:escort(?:ed|s|ing)?|under the (?:escort|protection) of|guarded|"
+                     r"accompanied by (?:police|security))\b[^.;]{0,60}", re.IGNORECASE)
 _CAPITAL = re.compile(r"\b(?:in|at|to|into|reached)\s+the\s+(?:federal\s+|Iranian\s+|Pakistani\s+)?"
                       r"capital\b", re.IGNORECASE)
 _LED_DELEGATION = re.compile(r"\bled (?:a|an|the|his) (?:[\w-]+ ){0,3}delegation\b", re.IGNORECASE)
@@ -93,8 +98,6 @@ class SentenceAnalyzer:
     def _is_loc(self, sentence: str, start: int, entry: Entry) -> bool:
         if entry.kind not in ("place", "country", "institution", "third"):
             return False
-        if entry.kind == "place" and entry.military:
-            return True
         prefix = sentence[max(0, start - 80):start]
         if entry.kind == "institution":  # "at the Ministry of ..." but not "visiting Iranian Navy"
             return bool(_AT_BEFORE.search(prefix))
@@ -153,6 +156,9 @@ class SentenceAnalyzer:
         cues = {name: bool(p.search(sentence)) for name, p in self.gaz.cues.items()}
         past = is_past_reference(sentence, ctx.pub)
         locs, actors, third_locs, third_actors = self._split(sentence, mentions, ctx)
+        self._implicit_location(sentence, preds, locs, actors, third_locs + third_actors, ctx)
+        if any(m.start < 0 for m in locs):
+            res.rules.append("dateline_location")
         res.support = not past and not any(
             cues[c] for c in ("remote", "cancelled", "retrospective"))
         res.places = [(m.country, m.entry.location) for m in locs
@@ -194,12 +200,29 @@ class SentenceAnalyzer:
                 (third_locs if m.loc else third_actors).append(m)
             elif m.loc and not any(0 <= m.start - end < 30 for end in invites):
                 locs.append(m)
-            elif not m.loc and m.entry.kind != "place":
-                actors.append(m)
+            elif not m.loc and (m.entry.kind != "place" or self._origin(sentence, m.start)):
+                actors.append(m)  # "a delegation from the National Defence University"
         if ctx.capital is not None:
             for m in _CAPITAL.finditer(sentence):
                 locs.append(Mention(m.start(), m.end(), ctx.capital, True))
         return locs, actors, third_locs, third_actors
+
+    @staticmethod
+    def _origin(sentence: str, start: int) -> bool:
+        return bool(_FROM_BEFORE.search(sentence[max(0, start - 80):start]))
+
+    def _implicit_location(self, sentence: str, preds: list[tuple[str, int, int]],
+                           locs: list[Mention], actors: list[Mention], third: list[Mention],
+                           ctx: Context) -> None:
+        """Ships that "tied up on Monday" under a KARACHI dateline arrived in Karachi."""
+        capital = ctx.capital
+        if locs or third or capital is None:
+            return
+        arrivals = [start for role, start, _end in preds
+                    if role == "port" or (role == "movement" and _ARRIVAL.match(sentence, start))]
+        subject = {m.country for m in actors if arrivals and m.start < arrivals[0]}
+        if subject == {_other(capital.country or "IR")}:
+            locs.append(Mention(-1, -1, capital, True))
 
     def _choose_location(self, preds: list[tuple[str, int, int]], locs: list[Mention]) -> Mention:
         if len({m.country for m in locs}) > 1:
@@ -257,7 +280,9 @@ class SentenceAnalyzer:
                 res.vetoes.append(cue)
         if past:
             res.vetoes.append("past_date")
-        if third_locs and not locs:
+        if (third_locs or third_actors) and not locs:
+            # "hosted by Bahrain", "at the Moscow conference": with no place in Iran or Pakistan
+            # named, the meeting may as well be in the third country.
             res.vetoes.append("third_country_location")
         if cues["sidelines"] and not locs:
             res.vetoes.append("sidelines_elsewhere")
@@ -265,14 +290,16 @@ class SentenceAnalyzer:
         if third_actors and third_actors[0].start < first_pred and not any(
                 m.start < first_pred for m in actors):
             res.vetoes.append("third_country_visitor")
-        if self._resident_diplomat(sentence, res.visitor, actors):
+        if self._resident_diplomat(sentence, res.visitor, actors, first_pred):
             res.vetoes.append("resident_diplomat")
 
-    def _resident_diplomat(self, sentence: str, visitor: str | None, actors: list[Mention]) -> bool:
+    def _resident_diplomat(self, sentence: str, visitor: str | None, actors: list[Mention],
+                           first_pred: int) -> bool:
         if visitor is None:
             return False
         own = [m for m in actors if m.country == visitor]
-        if any(m.entry.military and m.entry.kind in ("official", "institution") for m in own):
+        if any(m.entry.military and m.entry.kind in ("official", "institution", "ship")
+               and m.start < first_pred for m in own):
             return False
         diplomats = [m.start() for m in self.gaz.vocabulary["diplomatic"].finditer(sentence)]
         own_diplomats = [m for m in own if m.entry.kind == "official" and "mbassador" in
@@ -281,6 +308,12 @@ class SentenceAnalyzer:
 
     def _military(self, sentence: str, mentions: list[Mention], titles: list[tuple[int, int, object]],
                   res: SentenceResult) -> bool:
+        # An escort ("under the escort of Levies") guards the visit; it does not take part in it.
+        escorts = [(m.start(), m.end()) for m in _ESCORT.finditer(sentence)]
+        if escorts:
+            sentence = _ESCORT.sub(lambda m: " " * len(m.group(0)), sentence)
+            mentions = [m for m in mentions if not any(a <= m.start < b for a, b in escorts)]
+            titles = [t for t in titles if not any(a <= t[0] < b for a, b in escorts)]
         if any(m.entry.military and m.country in PAIR for m in mentions):
             return True
         if any(getattr(t, "military", False) for _s, _e, t in titles):
@@ -301,17 +334,19 @@ class SentenceAnalyzer:
         score += 0.1 if res.people else 0.0
         score += 0.05 if res.date else 0.0
         res.score = min(score, 0.95)
-        res.kind = self._kind(sentence, preds, actors, res)
+        res.kind = self._kind(sentence, preds, actors, res, ctx.capital)
         res.rules.append(f"kind_{res.kind}")
 
     def _kind(self, sentence: str, preds: list[tuple[str, int, int]], actors: list[Mention],
-              res: SentenceResult) -> str:
+              res: SentenceResult, capital: Entry | None) -> str:
         roles = {p[0] for p in preds}
         if self.gaz.vocabulary["ships"].search(sentence):
             return "port_call"
         for role, start, _end in preds:
             if role == "hosting" and self._subject_country(actors, start) == res.host:
                 return "hosting"
+            if role == "call_on" and capital is not None and capital.country == res.host:
+                return "hosting"  # "X called on the COAS at GHQ", filed from the host's side
             if role in ("hosting", "hosted", "call_on", "movement", "port"):
                 break
         if _LED_DELEGATION.search(sentence):
