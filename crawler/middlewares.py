@@ -15,7 +15,6 @@ import socket
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -119,16 +118,6 @@ class PrivateNetworkGuardMiddleware:
                     f"blocked {request.url}: {host} is {ip}, a {why} "
                     f"(set {ALLOW_FLAG}=true to allow private networks)"
                 )
-
-    def check_url(self, url: str) -> None:
-        """Synchronous decision for an IP-literal URL (used to test redirect hops directly)."""
-        host = urlsplit(url).hostname or ""
-        ip = _ip_literal(host)
-        if ip is None:
-            raise ValueError("check_url only decides IP-literal hosts")
-        why = None if self.allow_private else blocked_address_reason(ip)
-        if why:
-            raise BlockedRequest(f"blocked {url}: {host} is a {why} (set {ALLOW_FLAG}=true)")
 
     async def _addresses(self, host: str) -> list[IPAddress]:
         literal = _ip_literal(host)

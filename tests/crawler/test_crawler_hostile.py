@@ -198,7 +198,9 @@ def test_good_sources_deliver_pages_with_hints(hostile: dict[str, Any]) -> None:
     stats = result.stats("good-rss")
     assert stats["finish_reason"] == "finished"
     assert stats["errors"] == 1 and "/bad/bomb-article.html" in _errors(result, "good-rss")[0]
-    assert stats["pages"] == 4 and stats["skipped"] == {"robots": 1}
+    # a1.html is also in the Atom feed; whichever source sees it first fetches it.
+    assert stats["pages"] + stats["skipped"].get("duplicate", 0) == 4
+    assert stats["skipped"]["robots"] == 1
 
 
 def test_article_listed_twice_is_fetched_once(hostile: dict[str, Any]) -> None:
