@@ -85,7 +85,7 @@ def _status_of(session: Session, name: str, enabled: bool) -> SourceStatus:
 
 def source_status(session: Session) -> list[SourceStatus]:
     """One entry per configured source, plus any source that only appears in past runs."""
-    names = dict(session.execute(select(Source.name, Source.enabled)).tuples())
+    names = {n: bool(e) for n, e in session.execute(select(Source.name, Source.enabled))}
     for (name,) in session.execute(select(CrawlRun.source).distinct()):
         names.setdefault(name, False)
     return [_status_of(session, name, enabled) for name, enabled in sorted(names.items())]
