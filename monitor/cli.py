@@ -146,3 +146,8 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("defwatch: interrupted", markup=False)
         sys.exit(130)
+
+
+# Command groups owned by other modules register themselves on `app` when imported.
+from monitor import cli_alerts as _cli_alerts  # noqa: E402,F401
+from monitor import cli_query as _cli_query  # noqa: E402,F401

@@ -1,0 +1,3 @@
+"""Commands registered on the defwatch Typer app (filled in by their owners)."""
+
+from __future__ import annotations
