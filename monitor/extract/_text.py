@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator
 
 from monitor.extract.gazetteer import PAIR, Entry, Gazetteer
 
+logger = logging.getLogger(__name__)
+
 PIECE_CHARS = 20_000  # far below spaCy's max_length; keeps memory per piece small
-MAX_PIECES = 400  # a 5 MB text keeps at most this many relevant pieces
+MAX_CHARS = 250_000  # parse budget per text: a 5 MB page keeps its first relevant stretches
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 _PARAGRAPH = re.compile(r"[^\n]+")
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z'’\- ]{1,40}?)\s*(?:\(|,|:|–|—|\s-\s)")
@@ -43,14 +46,18 @@ def pieces(text: str, relevant: Callable[[str], bool]) -> list[tuple[int, str]]:
     result and keeps the cost bounded on very long texts.
     """
     out: list[tuple[int, str]] = []
+    budget = MAX_CHARS
     for m in _PARAGRAPH.finditer(text):
         if not m.group(0).strip():
             continue
         for start, piece in _split_long(m.start(), m.group(0)):
             if piece.strip() and relevant(piece):
-                out.append((start, piece))
-                if len(out) >= MAX_PIECES:
+                if len(piece) > budget:
+                    logger.warning("text of %d characters: only the first %d relevant characters "
+                                   "were analysed", len(text), MAX_CHARS)
                     return out
+                budget -= len(piece)
+                out.append((start, piece))
     return out
 
 

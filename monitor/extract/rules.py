@@ -140,7 +140,8 @@ class SentenceAnalyzer:
             taken.append((start, end))
             title = next((t for s, e, t in reversed(titles) if e <= start and start - e < 40), None)
             country = next((m.country for m in reversed(mentions)
-                            if m.end <= start and start - m.end < 80 and m.country in PAIR), None)
+                            if m.end <= start and start - m.end < 80 and m.country in PAIR),
+                           None) or _appositive_country(sentence, end, mentions)
             out.append(Person(name, getattr(title, "title", None), country, start,
                               bool(title is not None and getattr(title, "military", False))))
         return out
@@ -357,6 +358,16 @@ class SentenceAnalyzer:
         if group and group.start() < first_pred and (not named or group.start() < min(named)):
             return "delegation"
         return "visit"
+
+
+def _appositive_country(sentence: str, end: int, mentions: list[Mention]) -> str | None:
+    """"General X, commander of the IRGC Ground Force, ..." takes its country from the apposition."""
+    if not sentence[end:end + 2].startswith(","):
+        return None
+    close = sentence.find(",", end + 1)
+    close = close if close > 0 else len(sentence)
+    return next((m.country for m in mentions
+                 if end < m.start < close and m.country in PAIR), None)
 
 
 def _other(code: str) -> str:

@@ -1,0 +1,35 @@
+"""Golden-file gate: extraction quality on devset + extra must not fall below stored floors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from monitor.evaluate import DEFAULT_FILES, evaluate
+from monitor.extract import Extractor
+
+BASELINE = Path(__file__).resolve().parent.parent / "data" / "eval_baseline.json"
+GATED = ("precision", "recall", "f1", "direction", "officials_recall")
+
+
+@pytest.fixture(scope="module")
+def report(extractor: Extractor) -> dict[str, object]:
+    return evaluate(DEFAULT_FILES, extractor=extractor)
+
+
+@pytest.mark.parametrize("section", ["devset.jsonl", "extra.jsonl", "overall"])
+def test_quality_floors(report: dict[str, dict[str, dict[str, float]]], section: str) -> None:
+    floors = json.loads(BASELINE.read_text(encoding="utf-8"))["floors"][section]
+    measured = report["overall"] if section == "overall" else report["files"][section]
+    assert set(GATED) <= set(floors)
+    below = {k: (measured[k], floor) for k, floor in floors.items()
+             if measured[k] is None or measured[k] < floor}
+    assert not below, f"{section}: below floor (measured, floor): {below}"
+
+
+def test_extra_set_is_ours_and_large_enough() -> None:
+    rows = [json.loads(x) for x in DEFAULT_FILES[1].read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 50 and all(r["id"].startswith("x") for r in rows)
+    assert sum(r["label"] for r in rows) >= 20 and sum(not r["label"] for r in rows) >= 20

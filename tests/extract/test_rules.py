@@ -1,0 +1,125 @@
+"""Behaviour of the sentence rules through the real spaCy pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.extract import Extractor
+
+PUB = "2025-03-06"  # a Thursday
+
+POSITIVES = {
+    "visit": ("ISLAMABAD: Pakistan's naval chief Admiral Naveed Ashraf arrived in Tehran on "
+              "Tuesday on an official visit at the invitation of the Iranian navy commander.",
+              "PK", "IR", "Tehran", "2025-03-04"),
+    "hosting": ("TEHRAN — Iran's army chief Major General Abdolrahim Mousavi received Pakistan's "
+                "Chief of Army Staff Field Marshal Asim Munir at the General Staff headquarters "
+                "yesterday.", "PK", "IR", "Tehran", "2025-03-05"),
+    "delegation": ("QUETTA: A delegation of Iranian border guard officers travelled to Quetta "
+                   "today for talks with the Frontier Corps on smuggling.",
+                   "IR", "PK", "Quetta", "2025-03-06"),
+    "port_call": ("KARACHI: The Iranian frigate IRIS Alvand docked at Karachi on Monday for a "
+                  "three-day goodwill visit and was welcomed by Pakistan Navy officers.",
+                  "IR", "PK", "Karachi", "2025-03-03"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(POSITIVES))
+def test_each_kind(extractor: Extractor, kind: str) -> None:
+    text, visitor, host, location, when = POSITIVES[kind]
+    got = extractor.extract(text, date=PUB)
+    assert got.match and got.kind == kind
+    assert (got.visitor_country, got.host_country) == (visitor, host)
+    assert got.location == location
+    assert got.event_date is not None and got.event_date.isoformat() == when
+
+
+NEGATIVES = {
+    "retrospective": "ISLAMABAD: The army chief, who visited Tehran in July 2023, inaugurated a "
+                     "cricket stadium in Rawalpindi on Tuesday. Iran sent a message of support.",
+    "phone_call": "RAWALPINDI: Field Marshal Asim Munir and Iran's chief of general staff Major "
+                  "General Abdolrahim Mousavi discussed border security in a telephone call on "
+                  "Tuesday.",
+    "third_country_meeting": "QINGDAO: Defence Minister Khawaja Asif met Iran's defence minister "
+                             "Aziz Nasirzadeh in Qingdao on the sidelines of an SCO meeting.",
+    "civil_visit": "ISLAMABAD: Iran's Foreign Minister Abbas Araghchi arrived in Islamabad on "
+                   "Tuesday for talks with Ishaq Dar on trade and pilgrims.",
+    "other_country_military": "RAWALPINDI: The commander of the Turkish Land Forces called on "
+                              "Field Marshal Asim Munir at GHQ on Monday. Iran was not discussed.",
+    "third_country_visitor": "KARACHI: A Chinese naval task group docked at Karachi on Monday "
+                             "after a drill with Iran.",
+    "cancelled": "ISLAMABAD: The visit of Iran's navy commander to Karachi, planned for next "
+                 "week, has been postponed, officials said.",
+    "negated": "KARACHI: The Iranian flotilla will not call at Karachi this month, Pakistan Navy "
+               "officials said.",
+    "resident_diplomat": "RAWALPINDI: Iran's ambassador Reza Amiri Moghadam called on General "
+                         "Sahir Shamshad Mirza at Joint Staff Headquarters on Tuesday.",
+    "attache": "ISLAMABAD: Iran's defence attache in Islamabad called on Chief of the Naval Staff "
+               "Admiral Naveed Ashraf at Naval Headquarters on Wednesday.",
+    "exercise_elsewhere": "ISLAMABAD: Pakistani and Iranian warships are taking part in a drill "
+                          "hosted by Oman off Muscat this week.",
+    "strike": "QUETTA: Iranian missiles struck targets in Panjgur on Tuesday, and Pakistan "
+              "recalled its ambassador from Tehran.",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEGATIVES))
+def test_hard_negatives(extractor: Extractor, name: str) -> None:
+    got = extractor.extract(NEGATIVES[name], date=PUB, explain=True)
+    assert not got.match, got.to_dict()
+    assert got.evidence == [] and got.kind is None
+
+
+@pytest.mark.parametrize("spelling,canonical", [
+    ("Maj. Gen. Mohammad Baqeri", "Mohammad Bagheri"),
+    ("Brigadier General Kioumars Heydari", "Kioumars Heidari"),
+    ("Brigadier General Aziz Nasir-Zadeh", "Aziz Nasirzadeh"),
+    ("Brigadier General Mohammad-Reza Gharaei Ashtiyani", "Mohammad-Reza Gharaei Ashtiani"),
+    ("Brigadier General Reza Talaeinik", "Reza Talaei-Nik"),
+])
+def test_transliterations_give_canonical_names(extractor: Extractor, spelling: str,
+                                               canonical: str) -> None:
+    text = (f"RAWALPINDI: Iran's {spelling} called on General Sahir Shamshad Mirza at Joint Staff "
+            "Headquarters on Tuesday during his visit to Pakistan.")
+    got = extractor.extract(text, date=PUB)
+    assert got.match
+    names = {o.name: o for o in got.officials}
+    assert canonical in names and names[canonical].country == "IR"
+    assert "Sahir Shamshad Mirza" in names
+
+
+def test_civilian_alias_keeps_visit_civil(extractor: Extractor) -> None:
+    text = ("ISLAMABAD: Foreign Minister Shah Mahmood Quresihi arrived in Tehran on Monday for "
+            "talks on trade and border markets.")
+    assert not extractor.extract(text, date=PUB).match
+
+
+def test_unknown_official_named_as_in_text(extractor: Extractor) -> None:
+    text = ("RAWALPINDI: Brigadier General Mohammad Karami, commander of the IRGC Ground Force, "
+            "called on the Chief of Army Staff at GHQ on Monday.")
+    got = extractor.extract(text, date=PUB)
+    assert got.match
+    assert any(o.name == "Mohammad Karami" and o.country == "IR" for o in got.officials)
+
+
+def test_evidence_is_exact_substring(extractor: Extractor,
+                                     labelled: dict[str, dict[str, object]]) -> None:
+    for record in list(labelled.values())[:80]:
+        got = extractor.extract(str(record["text"]), date=record["date"])
+        assert all(sentence in str(record["text"]) for sentence in got.evidence)
+        assert bool(got.evidence) == got.match
+
+
+def test_threshold_is_a_parameter() -> None:
+    strict = Extractor(model="blank", threshold=0.99)
+    got = strict.extract(POSITIVES["visit"][0], date=PUB)
+    assert 0 < got.score < 0.99 and not got.match
+
+
+def test_to_dict_contract(extractor: Extractor) -> None:
+    got = extractor.extract(POSITIVES["visit"][0], date=PUB, id="a1", explain=True)
+    data = got.to_dict()
+    assert list(data) == ["id", "match", "score", "kind", "visitor_country", "host_country",
+                          "officials", "location", "event_date", "evidence", "rules"]
+    assert data["id"] == "a1" and data["event_date"] == "2025-03-04" and data["rules"]
+    assert "rules" not in extractor.extract(POSITIVES["visit"][0], date=PUB).to_dict()
