@@ -34,8 +34,9 @@ __all__ = ["CleanJob", "CleanResult", "Cleaner", "Skip", "Skipped", "clean_html"
 
 MAX_HTML_CHARS = 5_000_000  # real article pages stay under 2 MB
 MAX_TAGS = 60_000  # real pages have < 10,000; 140,000 bare <p> take trafilatura ~13 s
+MIN_BODY_CHARS = 80  # below this trafilatura has found a menu or a caption, not an article
 DEFAULT_TIMEOUT = 20.0
-DEFAULT_MEMORY_LIMIT = 1536 * 1024 * 1024  # address space of a worker, bytes
+DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024  # address space per worker; peak on 5 MB pages < 150 MB
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?\s*([A-Za-z]{2,3})\b", re.IGNORECASE)
 
 
@@ -147,7 +148,7 @@ def _extract(job: CleanJob) -> CleanResult | Skipped:
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
         return Skipped(f"extraction failed: {reason}")
     text = unicodedata.normalize("NFC", getattr(doc, "text", None) or "").strip()
-    if doc is None or not text:
+    if doc is None or len(text) < MIN_BODY_CHARS:
         return Skipped("no article body")
     when, date_source = _pick_date(doc.date, _parse_hint(job.hint_date))
     return CleanResult(
@@ -224,6 +225,9 @@ def _worker_main(conn: Connection, memory_limit: int | None) -> None:
         try:
             job = conn.recv()
         except (EOFError, OSError):
+            return
+        except MemoryError:  # the page alone does not fit under the limit
+            conn.send(Skipped("extraction failed: out of memory"))
             return
         if job is None:
             return
@@ -390,13 +394,21 @@ class Cleaner:
                 if refused is None:
                     break
                 done[index] = refused
+            if not self._send(slot, job):
+                done[index] = Skipped("extraction failed: worker process cannot start")
+                continue
+            busy[self._workers[slot]] = (index, time.monotonic() + self.timeout)
+        return False
+
+    def _send(self, slot: int, job: CleanJob) -> bool:
+        """Send to the worker in `slot`; a worker found dead is replaced once."""
+        for attempt in range(2):
             try:
-                worker.conn.send(job)
-            except OSError:  # it died while idle (killed from outside): one retry on a new one
-                self._replace(worker)
-                worker = self._workers[slot]
-                worker.conn.send(job)
-            busy[worker] = (index, time.monotonic() + self.timeout)
+                self._workers[slot].conn.send(job)
+                return True
+            except OSError:  # died while idle (killed, or the memory limit is below baseline)
+                self._replace(self._workers[slot])
+                logger.warning("extraction worker was dead; replaced (attempt %d)", attempt + 1)
         return False
 
     def _collect(
