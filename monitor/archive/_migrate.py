@@ -19,6 +19,17 @@ logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object | None
+) -> bool:
+    """Autogenerate hook: ignore database objects the models do not declare.
+
+    Migrations may add objects on purpose outside SQLModel (FTS5 shadow tables, generated
+    search columns); without this hook autogenerate would propose dropping them.
+    """
+    return not (reflected and compare_to is None)
+
+
 def alembic_config() -> Config:
     """An Alembic Config built in code; no alembic.ini is shipped or read."""
     cfg = Config()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+from monitor.archive._migrate import include_object
 from monitor.archive.models import SQLModel
 
 target_metadata = SQLModel.metadata
@@ -18,6 +19,7 @@ def _run(connection: object) -> None:
         # SQLite can only ALTER through table copies; batch mode makes autogenerate emit them.
         render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
