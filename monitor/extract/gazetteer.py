@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,35 +160,32 @@ def _load_places(path: Path, out: dict[str, Entry]) -> None:
             terms=tuple([name, *_strs(path, where, item, "aliases")]))
 
 
-def _load_institutions(path: Path, out: dict[str, Entry]) -> None:
-    for i, item in enumerate(_list(path, _read(path), "institutions")):
-        where = f"institutions[{i}]"
+def _load_named(path: Path, out: dict[str, Entry], section: str, kind: str,
+                extra: Callable[[str, dict[str, Any]], dict[str, Any]]) -> None:
+    """Entries with a name, a country, aliases and kind-specific keys (from `extra`)."""
+    for i, item in enumerate(_list(path, _read(path), section)):
+        where = f"{section}[{i}]"
         name = _str(path, where, item, "name")
-        out[f"institution:{name}"] = Entry(
-            f"institution:{name}", "institution", name, _country(path, where, item),
-            military=_bool(path, where, item, "military", None),
-            ships=_bool(path, where, item, "ships", False),
-            terms=tuple([name, *_strs(path, where, item, "aliases")]))
+        key = f"{kind}:{name}"
+        out[key] = Entry(key, kind, name, _country(path, where, item),
+                         terms=tuple(dict.fromkeys([name, *_strs(path, where, item, "aliases")])),
+                         **extra(where, item))
+
+
+def _load_institutions(path: Path, out: dict[str, Entry]) -> None:
+    _load_named(path, out, "institutions", "institution", lambda where, item: {
+        "military": _bool(path, where, item, "military", None),
+        "ships": _bool(path, where, item, "ships", False)})
 
 
 def _load_ships(path: Path, out: dict[str, Entry]) -> None:
-    for i, item in enumerate(_list(path, _read(path), "ships")):
-        where = f"ships[{i}]"
-        name = _str(path, where, item, "name")
-        out[f"ship:{name}"] = Entry(
-            f"ship:{name}", "ship", name, _country(path, where, item), military=True, ships=True,
-            terms=tuple([name, *_strs(path, where, item, "aliases")]))
+    _load_named(path, out, "ships", "ship", lambda where, item: {"military": True, "ships": True})
 
 
 def _load_officials(path: Path, out: dict[str, Entry]) -> None:
-    for i, item in enumerate(_list(path, _read(path), "officials")):
-        where = f"officials[{i}]"
-        name = _str(path, where, item, "name")
-        out[f"official:{name}"] = Entry(
-            f"official:{name}", "official", name, _country(path, where, item),
-            military=_bool(path, where, item, "military", None),
-            title=_str(path, where, item, "title"),
-            terms=tuple(dict.fromkeys([name, *_strs(path, where, item, "aliases")])))
+    _load_named(path, out, "officials", "official", lambda where, item: {
+        "military": _bool(path, where, item, "military", None),
+        "title": _str(path, where, item, "title")})
 
 
 def _load_titles(path: Path) -> tuple[Title, ...]:
