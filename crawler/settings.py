@@ -87,3 +87,4 @@ EXTENSIONS = {"crawler.extensions.SourceStatsExtension": 500}  # one source_stat
 
 LOG_LEVEL = "INFO"  # per-request DEBUG lines would drown a 2,000-page crawl
 DEFWATCH_MAX_ARTICLES_PER_SOURCE = 5000  # per source per run; beyond it URLs are skipped (reason "cap")
+DEFWATCH_LISTING_MAX_PAGES = 3  # listing pages followed per run (only while a page had unseen links)

@@ -81,3 +81,40 @@ def test_known_urls_are_never_requested(tmp_path: Path, make_site: Callable[...,
     assert sorted(s["url"] for s in result.of("skip")) == sorted(known)
     assert result.stats("feed")["skipped"] == {"known": 2}
     assert {r.headers["user-agent"] for r in site.log} == {agent}  # robots.txt included
+
+
+def _listing_page(site: Site, n: int, pages: int) -> str:
+    links = "".join(f'<li><a class="story" href="/p{n}-{i}.html">Story {n}-{i}</a></li>'
+                    for i in range(3))
+    nxt = f'<a class="next" href="/list.html?page={n + 1}">Older</a>' if n < pages else ""
+    return f"<html><body><ul>{links}</ul><a href='/about.html'>About</a>{nxt}</body></html>"
+
+
+def test_listing_follows_pagination_only_while_pages_have_unseen_links(
+        tmp_path: Path, make_site: Callable[..., Site]) -> None:
+    site = make_site()
+    site.add("/robots.txt", "", "text/plain")
+    pages = 5
+
+    def listing(h: Handler) -> tuple[int, dict[str, str], bytes]:
+        n = int(h.path.partition("page=")[2] or 1)
+        return 200, {"Content-Type": "text/html"}, _listing_page(site, n, pages).encode()
+
+    site.routes["/list.html"] = listing
+    for n in range(1, pages + 1):
+        for i in range(3):
+            site.add(f"/p{n}-{i}.html", article_html(f"Story {n}-{i}"))
+    src = [source("list", "listing", site.url("/list.html"), link_selector="a.story")]
+
+    first = run_crawler(tmp_path, src, settings={"DEFWATCH_LISTING_MAX_PAGES": 3}, name="first")
+    # Three listing pages at most, each with three articles.
+    assert len(first.of("page")) == 9
+    assert len([r for r in site.log if r.path.startswith("/list.html")]) == 3
+
+    site.log.clear()
+    known = [canonicalize(p["url"]) for p in first.of("page")]
+    second = run_crawler(tmp_path, src, settings={"DEFWATCH_LISTING_MAX_PAGES": 3},
+                         known=known, name="second")
+    # Page 1 is all known: nothing behind it is fetched.
+    assert second.of("page") == []
+    assert [r.path for r in site.log if r.path.startswith("/list.html")] == ["/list.html"]
