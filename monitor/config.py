@@ -70,14 +70,36 @@ class EventSettings(BaseModel):
     window_days: int = Field(default=4, ge=0, le=60)
 
 
+class HealthSettings(BaseModel):
+    """When a source's health becomes an operational alert (kind 'health')."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    failures: int = Field(default=3, ge=1)
+    silence_factor: float = Field(default=6.0, ge=1)
+    min_silence_hours: float = Field(default=24.0, gt=0)
+
+
+class DaemonSettings(BaseModel):
+    """How `defwatch daemon` schedules its jobs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dispatch_seconds: float = Field(default=30.0, gt=0)
+    misfire_grace_seconds: int = Field(default=300, ge=1)
+    interval_scale: float = Field(default=1.0, gt=0, le=1)
+
+
 class WatchSettings(BaseModel):
-    """Everything in watch.yaml: crawl knobs, the extractor and clustering."""
+    """Everything in watch.yaml: crawl knobs, the extractor, clustering, health, the daemon."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     crawl: CrawlSettings = CrawlSettings()
     extract: ExtractSettings = ExtractSettings()
     events: EventSettings = EventSettings()
+    health: HealthSettings = HealthSettings()
+    daemon: DaemonSettings = DaemonSettings()
 
 
 @dataclass(frozen=True)

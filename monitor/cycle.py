@@ -63,41 +63,74 @@ def run_cycle(
     all_sources: bool = False,
     progress: ProgressHook | None = None,
     archive: Any = None,
+    only: set[str] | None = None,
+    extractor: Any = None,
 ) -> CycleReport:
-    """Run one cycle against the archive named in config and return what happened."""
+    """Run one cycle against the archive named in config and return what happened.
+
+    `only` restricts the cycle to those sources (the daemon's per-source jobs; they are due
+    by definition). `extractor` lets a long-lived caller reuse one loaded spaCy pipeline.
+    """
     from monitor.archive import Archive
 
     now = now or datetime.now(timezone.utc)
     own = archive is None
     archive = archive or Archive(config.db_url).open()
     try:
-        return _run(config, archive, now, all_sources, progress)
+        return _run(config, archive, now, all_sources, progress, only, extractor)
     finally:
         if own:
             archive.close()
 
 
 def _run(config: AppConfig, archive: Any, now: datetime, all_sources: bool,
-         progress: ProgressHook | None) -> CycleReport:
-    archive.upsert_sources(list(config.sources))
+         progress: ProgressHook | None, only: set[str] | None, extractor: Any) -> CycleReport:
+    from monitor.health import check_health
+    from monitor.recovery import recover_unfinished_cycles
+
+    archive.upsert_sources([_source_row(s) for s in config.sources])
+    recover_unfinished_cycles(config, archive, extractor)
     last_runs = {s.name: s.last_run for s in archive.source_status()}
     enabled = [s for s in config.sources if s.enabled]
-    due = enabled if all_sources else due_sources(enabled, last_runs, now)
+    if only is not None:
+        due = [s for s in enabled if s.name in only]
+    else:
+        due = enabled if all_sources else due_sources(enabled, last_runs, now)
     cycle_id = archive.start_cycle(now)
     report = CycleReport(cycle_id, now, not_due=[s.name for s in enabled if s not in due])
-    if due:
-        with Ingestor(config, archive, cycle_id) as ingestor:
-            for record in _crawl_records(config, archive, due):
-                ingestor.handle(record)
-                if progress:
-                    progress(record)
-            ingestor.finish()
-            report.sources = ingestor.reports
-            report.new_matches = ingestor.new_matches
+    try:
+        if due:
+            _ingest(config, archive, cycle_id, due, report, progress, extractor)
+        check_health(config, archive, datetime.now(timezone.utc))
+    except BaseException:
+        archive.finish_cycle(cycle_id, datetime.now(timezone.utc), "failed")
+        raise
     report.alerts = _deliver(config, archive, now)
     report.finished_at = datetime.now(timezone.utc)
     archive.finish_cycle(cycle_id, report.finished_at, "ok")
     return report
+
+
+def _ingest(config: AppConfig, archive: Any, cycle_id: int, due: list[Source],
+            report: CycleReport, progress: ProgressHook | None, extractor: Any) -> None:
+    with Ingestor(config, archive, cycle_id) as ingestor:
+        if extractor is not None:
+            ingestor._extractor = extractor  # reuse the caller's pipeline (spaCy loads in ~2 s)
+        for record in _crawl_records(config, archive, due):
+            ingestor.handle(record)
+            if progress:
+                progress(record)
+        ingestor.finish()
+        report.sources = ingestor.reports
+        report.new_matches = ingestor.new_matches
+
+
+def _source_row(src: Source) -> Any:
+    # upsert_sources reads `config_hash` off each item; the crawler's Source has none.
+    from monitor.archive import SourceIn, config_hash
+
+    return SourceIn(name=src.name, kind=src.kind, url=src.url, language=src.language,
+                    enabled=src.enabled, config_hash=config_hash(src.model_dump(mode="json")))
 
 
 def _crawl_records(config: AppConfig, archive: Any, due: list[Source]) -> Iterator[dict[str, Any]]:
@@ -113,9 +146,7 @@ def _crawl_records(config: AppConfig, archive: Any, due: list[Source]) -> Iterat
 
 
 def _deliver(config: AppConfig, archive: Any, now: datetime) -> list[dict[str, Any]]:
-    """Send pending alerts; a no-op until channels are configured."""
-    try:
-        from monitor.outbox import dispatch_pending
-    except ImportError:
-        return []
-    return dispatch_pending(config, archive, now)
+    """Send pending alerts (at the real time: the cycle may have taken a while)."""
+    from monitor.outbox import dispatch_pending
+
+    return dispatch_pending(config, archive, max(now, datetime.now(timezone.utc)))

@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from monitor.archive.models import Lock
+from monitor.errors import ArchiveError
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +55,19 @@ def _holder_alive(holder: str) -> bool:
 
 def try_acquire(archive: Any, name: str, holder: str, now: datetime | None = None,
                 stale_after: timedelta = STALE_AFTER) -> Held:
-    now = now or datetime.now(timezone.utc)
+    """Take `name` for `holder` unless a live holder has it; Held says who has it now."""
+    try:
+        return _try_acquire(archive, name, holder, now or datetime.now(timezone.utc), stale_after)
+    except ArchiveError as exc:
+        if not isinstance(exc.__cause__, IntegrityError):
+            raise
+    # Two processes inserted the first row at once (PostgreSQL has no row to lock yet):
+    # the loser tries again and now sees the winner's row.
+    return _try_acquire(archive, name, holder, now or datetime.now(timezone.utc), stale_after)
+
+
+def _try_acquire(archive: Any, name: str, holder: str, now: datetime,
+                 stale_after: timedelta) -> Held:
     with archive.write() as session:
         row = session.get(Lock, name, with_for_update=True)
         if row is not None and row.holder != holder:
