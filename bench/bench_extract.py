@@ -19,9 +19,9 @@ import spacy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitor.clean import CleanResult, clean_html  # noqa: E402
-from monitor.extract import Extractor  # noqa: E402
-from monitor.extract.pipeline import DEFAULT_MODEL  # noqa: E402
+from monitor.clean import CleanResult, clean_html
+from monitor.extract import Extractor
+from monitor.extract.pipeline import DEFAULT_MODEL
 
 REALPAGES = ROOT.parent / "shared" / "realpages" / "pages"
 DEVSET = ROOT / "tests" / "data" / "devset.jsonl"

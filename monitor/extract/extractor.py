@@ -192,4 +192,4 @@ class Extractor:
         return result
 
 
-__all__ = ["Extraction", "Extractor", "Official", "PAIR"]
+__all__ = ["PAIR", "Extraction", "Extractor", "Official"]

@@ -157,7 +157,7 @@ def _load_places(path: Path, out: dict[str, Entry]) -> None:
         out[f"place:{name}"] = Entry(
             f"place:{name}", "place", name, _country(path, where, item), military=kind in
             {"base", "headquarters"}, location=location or None,
-            terms=tuple([name, *_strs(path, where, item, "aliases")]))
+            terms=(name, *_strs(path, where, item, "aliases")))
 
 
 def _load_named(path: Path, out: dict[str, Entry], section: str, kind: str,
@@ -195,7 +195,7 @@ def _load_titles(path: Path) -> tuple[Title, ...]:
         title = _str(path, where, item, "title")
         titles.append(Title(title, _bool(path, where, item, "military", None),
                             _bool(path, where, item, "diplomat", False),
-                            tuple([title, *_strs(path, where, item, "aliases")])))
+                            (title, *_strs(path, where, item, "aliases"))))
     return tuple(titles)
 
 

@@ -193,7 +193,7 @@ class SentenceAnalyzer:
             preds.extend((role, m.start(), m.end()) for m in pattern.finditer(sentence))
         return sorted(preds, key=lambda p: p[1])
 
-    def _split(self, sentence: str, mentions: list[Mention], ctx: Context):  # noqa: ANN202
+    def _split(self, sentence: str, mentions: list[Mention], ctx: Context):
         invites = [m.end() for m in self.gaz.cues["invitation"].finditer(sentence)]
         locs, actors, third_locs, third_actors = [], [], [], []
         for m in mentions:
@@ -340,7 +340,6 @@ class SentenceAnalyzer:
 
     def _kind(self, sentence: str, preds: list[tuple[str, int, int]], actors: list[Mention],
               res: SentenceResult, capital: Entry | None) -> str:
-        roles = {p[0] for p in preds}
         if self.gaz.vocabulary["ships"].search(sentence):
             return "port_call"
         for role, start, _end in preds:

@@ -9,17 +9,17 @@ from monitor.extract import Extractor
 PUB = "2025-03-06"  # a Thursday
 
 POSITIVES = {
-    "visit": ("ISLAMABAD: Pakistan's naval chief Admiral Naveed Ashraf arrived in Tehran on "
-              "Tuesday on an official visit at the invitation of the Iranian navy commander.",
+    "visit": (("ISLAMABAD: Pakistan's naval chief Admiral Naveed Ashraf arrived in Tehran on "
+               "Tuesday on an official visit at the invitation of the Iranian navy commander."),
               "PK", "IR", "Tehran", "2025-03-04"),
-    "hosting": ("TEHRAN — Iran's army chief Major General Abdolrahim Mousavi received Pakistan's "
-                "Chief of Army Staff Field Marshal Asim Munir at the General Staff headquarters "
-                "yesterday.", "PK", "IR", "Tehran", "2025-03-05"),
-    "delegation": ("QUETTA: A delegation of Iranian border guard officers travelled to Quetta "
-                   "today for talks with the Frontier Corps on smuggling.",
+    "hosting": (("TEHRAN — Iran's army chief Major General Abdolrahim Mousavi received "
+                 "Pakistan's Chief of Army Staff Field Marshal Asim Munir at the General Staff "
+                 "headquarters yesterday."), "PK", "IR", "Tehran", "2025-03-05"),
+    "delegation": (("QUETTA: A delegation of Iranian border guard officers travelled to Quetta "
+                    "today for talks with the Frontier Corps on smuggling."),
                    "IR", "PK", "Quetta", "2025-03-06"),
-    "port_call": ("KARACHI: The Iranian frigate IRIS Alvand docked at Karachi on Monday for a "
-                  "three-day goodwill visit and was welcomed by Pakistan Navy officers.",
+    "port_call": (("KARACHI: The Iranian frigate IRIS Alvand docked at Karachi on Monday for a "
+                   "three-day goodwill visit and was welcomed by Pakistan Navy officers."),
                   "IR", "PK", "Karachi", "2025-03-03"),
 }
 
