@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -50,6 +50,8 @@ def _hash_of(src: SourceLike) -> str:
     given = getattr(src, "config_hash", "")
     if given:
         return str(given)
+    if is_dataclass(src) and not isinstance(src, type):
+        return config_hash(asdict(src))
     dump = getattr(src, "model_dump", None)
     return config_hash(dump(mode="json") if callable(dump) else vars(src))
 
@@ -68,20 +70,16 @@ def upsert_sources(
     now = now or datetime.now(UTC)
     existing = {row.name: row for row in session.scalars(select(Source))}
     for src in sources:
+        digest, kind, url = _hash_of(src), str(src.kind), str(src.url)
         row = existing.pop(src.name, None)
         if row is None:
-            row = Source(name=src.name, kind=src.kind, url=src.url, config_hash=src.config_hash)
+            row = Source(name=src.name, kind=kind, url=url, config_hash=digest)
             session.add(row)
-        changed = (row.kind, row.url, row.language, row.enabled, row.config_hash) != (
-            src.kind,
-            src.url,
-            src.language,
-            src.enabled,
-            src.config_hash,
-        )
-        if changed or row.updated_at is None:
-            row.kind, row.url, row.language = src.kind, src.url, src.language
-            row.enabled, row.config_hash, row.updated_at = src.enabled, src.config_hash, now
+        wanted = (kind, url, src.language, bool(src.enabled), digest)
+        current = (row.kind, row.url, row.language, row.enabled, row.config_hash)
+        if current != wanted or row.updated_at is None:
+            row.kind, row.url, row.language, row.enabled, row.config_hash = wanted
+            row.updated_at = now
     if disable_missing:
         for row in existing.values():
             if row.enabled:

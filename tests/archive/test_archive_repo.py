@@ -193,3 +193,17 @@ def test_finish_cycle_rejects_unknown_status(archive: Archive) -> None:
     cycle = archive.start_cycle(T0)
     with pytest.raises(ArchiveError, match="invalid cycle status"):
         archive.finish_cycle(cycle, T0, "great")
+
+
+def test_upsert_sources_takes_the_crawler_source_model(archive: Archive) -> None:
+    from crawler.sources import Source as CrawlerSource
+
+    src = CrawlerSource(name="dawn", kind="rss", url="https://a.example/feed", language="en")
+    archive.upsert_sources([src])
+    with archive.read() as s:
+        first = s.scalars(select(Source)).one().config_hash
+    edited = CrawlerSource(name="dawn", kind="rss", url="https://a.example/feed", language="ur")
+    archive.upsert_sources([edited])
+    with archive.read() as s:
+        row = s.scalars(select(Source)).one()
+    assert len(first) == 64 and row.config_hash != first and row.language == "ur"
