@@ -1,0 +1,3 @@
+"""Query tests: fixtures live in tests/query/fixtures.py (shared with tests/web)."""
+
+from tests.query.fixtures import backend_url, extractor, loaded  # noqa: F401
