@@ -6,9 +6,10 @@ multiply them. APScheduler 3 has no inter-process synchronisation and a job stor
 shared, so only one daemon runs per archive: it holds the "daemon" lock for its whole life.
 
 - `source:<name>`: one job per enabled source, on its interval (or cron expression), running
-  `run_cycle(only={name})` under the "cycle" lock that `defwatch run` (cron) also takes; the
-  crawl executor has one worker, so two crawls never overlap. Coalescing, `max_instances=1`
-  and a misfire grace time come from watch.yaml `daemon:`.
+  `run_cycle(only=...)` under the "cycle" lock that `defwatch run` (cron) also takes and an
+  in-process mutex, so two crawls never overlap; sources whose jobs fire while a crawl runs
+  share the next crawl. Coalescing, `max_instances=1` and a misfire grace time come from
+  watch.yaml `daemon:`.
 - `dispatch`: every `daemon.dispatch_seconds`, delivers pending and retryable alerts and digests
   (a cycle that found something also delivers at once when it ends).
 
@@ -43,6 +44,10 @@ class DaemonRefused(MonitorError):
     """Another daemon already runs on this archive."""
 
 
+class CycleFailed(MonitorError):
+    """A scheduled cycle raised; the message names its sources (the schedule goes on)."""
+
+
 @dataclass
 class _Runtime:
     """What the job functions need; set by `run_daemon` (job callables must be importable
@@ -52,6 +57,8 @@ class _Runtime:
     archive: Any
     extractor: Any = None
     crawl_mutex: threading.Lock = field(default_factory=threading.Lock)
+    marks_lock: threading.Lock = field(default_factory=threading.Lock)
+    marked: set[str] = field(default_factory=set)
 
 
 _runtime: _Runtime | None = None
@@ -64,24 +71,47 @@ def _current() -> _Runtime:
 
 
 def crawl_source(name: str) -> None:
-    """Job: one cycle for one source (skipped if another process is running a cycle)."""
-    from monitor.cycle import run_cycle
-    from monitor.locks import hold
+    """Job: crawl `name` now (with any other source whose job is waiting: one crawl process).
 
+    The job marks its source due, then waits for the crawl mutex. Whoever gets the mutex takes
+    every marked source into one cycle; a job whose source was taken by another returns at
+    once. So no firing is lost, and overlapping firings share one crawl instead of queueing.
+    """
     rt = _current()
     if not any(s.name == name and s.enabled for s in rt.config.sources):
         logger.warning("source=%s: no longer configured; job skipped", name)
         return
-    with rt.crawl_mutex, hold(rt.archive, "cycle") as held:
-        if not held.acquired:
-            logger.info("source=%s: skipped, a cycle is running (%s)", name, held.holder)
+    with rt.marks_lock:
+        rt.marked.add(name)
+    with rt.crawl_mutex:
+        with rt.marks_lock:
+            batch, rt.marked = set(rt.marked), set()
+        if not batch:
+            logger.debug("source=%s: crawled by another job's cycle", name)
             return
-        report = run_cycle(rt.config, archive=rt.archive, only={name}, extractor=rt.extractor)
-    rep = report.sources.get(name)
+        _cycle(rt, batch)
+
+
+def _cycle(rt: _Runtime, batch: set[str]) -> None:
+    from monitor.cycle import run_cycle
+    from monitor.locks import hold
+
+    names = ",".join(sorted(batch))
+    with hold(rt.archive, "cycle") as held:
+        if not held.acquired:
+            logger.info("source=%s: skipped, a cycle is running (%s)", names, held.holder)
+            return
+        try:
+            report = run_cycle(rt.config, archive=rt.archive, only=batch, extractor=rt.extractor)
+        except Exception as exc:
+            raise CycleFailed(f"source={names}: cycle failed: {type(exc).__name__}: {exc}") \
+                from exc
+    new = sum(r.new for r in report.sources.values())
+    failed = report.failed_sources
     sent = sum(1 for a in report.alerts if a["status"] == "sent")
-    logger.info("source=%s: cycle %d done: %d new, %d matches, %d alerts sent%s", name,
-                report.cycle_id, rep.new if rep else 0, len(report.new_matches), sent,
-                f", {rep.error_count} errors" if rep and rep.error_count else "")
+    logger.info("source=%s: cycle %d done: %d new, %d matches, %d alerts sent%s", names,
+                report.cycle_id, new, len(report.new_matches), sent,
+                f", failed: {','.join(failed)}" if failed else "")
 
 
 def dispatch() -> None:
@@ -158,7 +188,9 @@ def build_scheduler(config: AppConfig) -> Any:
                                engine_options=options)
     scheduler = BackgroundScheduler(
         jobstores={"default": store},
-        executors={"default": ThreadPoolExecutor(2), "crawl": ThreadPoolExecutor(1)},
+        # Crawl jobs wait for one mutex: one thread per source lets each mark itself due.
+        executors={"default": ThreadPoolExecutor(2),
+                   "crawl": ThreadPoolExecutor(max(1, sum(s.enabled for s in config.sources)))},
         timezone="UTC",
     )
     scheduler.add_listener(_on_job_event, _job_event_mask())
@@ -212,7 +244,7 @@ def run_daemon(config: AppConfig, *, stop: threading.Event | None = None,
                 from monitor.outbox import arm_crash_after_commit
 
                 arm_crash_after_commit()
-            _runtime = _Runtime(config, archive, extractor=_load_extractor(config))
+            _runtime = _Runtime(config, archive, extractor=_LazyExtractor(config))
             _serve(config, archive, holder, stop)
         finally:
             _runtime = None
@@ -263,9 +295,21 @@ def _restore_signals(previous: dict[int, Any]) -> None:
         signal.signal(sig, handler)
 
 
-def _load_extractor(config: AppConfig) -> Any:
-    """One spaCy pipeline for the daemon's life (loading it takes seconds)."""
-    from monitor.extract import Extractor
+class _LazyExtractor:
+    """One spaCy pipeline for the daemon's life, loaded when a cycle first needs it (loading
+    takes seconds and ~200 MB; many cycles find nothing new)."""
 
-    ex = config.watch.extract
-    return Extractor(model=ex.model, gazetteer_dir=ex.gazetteer_dir, threshold=ex.threshold)
+    def __init__(self, config: AppConfig) -> None:
+        self._config = config
+        self._loaded: Any = None
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        with self._lock:
+            if self._loaded is None:
+                from monitor.extract import Extractor
+
+                ex = self._config.watch.extract
+                self._loaded = Extractor(model=ex.model, gazetteer_dir=ex.gazetteer_dir,
+                                         threshold=ex.threshold)
+        return getattr(self._loaded, name)
