@@ -57,6 +57,7 @@ class CleanResult:
     canonical_url: str | None
     hostname: str | None
     date_source: str | None = None
+    pagetype: str | None = None  # og:type as the page declares it ("article", "website", ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +162,7 @@ def _extract(job: CleanJob) -> CleanResult | Skipped:
         canonical_url=doc.url or job.url,
         hostname=doc.hostname,
         date_source=date_source,
+        pagetype=(doc.pagetype or None),
     )
 
 

@@ -122,6 +122,7 @@ class Ingestor:
     def _flush_pages(self) -> None:
         from monitor.archive import ArticleIn
         from monitor.clean import Skipped
+        from monitor.pagekind import not_article_reason
 
         pages, self._pages = self._pages, []
         if not pages:
@@ -131,9 +132,11 @@ class Ingestor:
                  self._language(p["source"])) for p in pages]
         for page, result in zip(pages, self._cleaner.clean_many(jobs)):
             rep = self.report(page["source"])
-            if isinstance(result, Skipped):
-                rep.skipped[result.reason] += 1
-                self.archive.record_skipped_url(page["url"], page["source"], result.reason)
+            reason = result.reason if isinstance(result, Skipped) else not_article_reason(
+                result, page.get("final_url") or page["url"])
+            if reason is not None:
+                rep.skipped[reason] += 1
+                self.archive.record_skipped_url(page["url"], page["source"], reason)
                 continue
             hint = page.get("hint") or {}
             added = self.archive.add_article(ArticleIn(
