@@ -30,7 +30,7 @@ WHAT = ("articles", "events", "labels")
 FORMATS = ("csv", "jsonl")
 ARTICLE_FIELDS = ("id", "url", "canonical_url", "source", "title", "author", "published",
                   "fetched_at", "language", "text", "match_score", "match_kind", "event_id")
-_BATCH = 500
+_BATCH = 200
 
 
 def _iso(value: Any) -> str | None:

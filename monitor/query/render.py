@@ -43,7 +43,7 @@ def print_search(result: SearchResult, fmt: str, console: Console, err: Console,
         writer = csv.DictWriter(out, fieldnames=list(SEARCH_FIELDS), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    else:
+    elif rows or not result.hint:
         _search_table(result, console)
 
 

@@ -20,9 +20,16 @@ from monitor.query.models import EventFeedback
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["article_detail", "event_detail", "parse_ref", "show"]
+__all__ = ["NotFound", "article_detail", "event_detail", "parse_ref", "show"]
 
+# Ids are 32-bit integers in the schema; anything larger cannot exist (and would make
+# PostgreSQL raise instead of answering "no such row").
+MAX_ID = 2**31 - 1
 _REF = re.compile(r"^\s*(?:(event|article)\s*[:#/]\s*)?#?(\d{1,12})\s*$", re.IGNORECASE)
+
+
+class NotFound(UsageError):
+    """The id is well formed but names nothing in the archive (HTTP 404, CLI exit 2)."""
 
 
 def parse_ref(ref: str, default: str = "event") -> tuple[str, int]:
@@ -31,7 +38,10 @@ def parse_ref(ref: str, default: str = "event") -> tuple[str, int]:
     if not m:
         shown = str(ref)[:40]
         raise UsageError(f"{shown!r} is not an id: use a number, event:N or article:N")
-    return (m.group(1) or default).lower(), int(m.group(2))
+    kind, number = (m.group(1) or default).lower(), int(m.group(2))
+    if number > MAX_ID:
+        raise NotFound(f"no {kind} {number} in the archive")
+    return kind, number
 
 
 def _iso(value: Any) -> str | None:
@@ -46,11 +56,11 @@ def merged_into(session: Session, event_id: int) -> int | None:
     return int(row) if row is not None else None
 
 
-def missing_event(session: Session, event_id: int) -> UsageError:
+def missing_event(session: Session, event_id: int) -> NotFound:
     target = merged_into(session, event_id)
     if target is not None:
-        return UsageError(f"event {event_id} was merged into event {target} (show event:{target})")
-    return UsageError(f"no event {event_id} in the archive")
+        return NotFound(f"event {event_id} was merged into event {target} (show event:{target})")
+    return NotFound(f"no event {event_id} in the archive")
 
 
 def _match_dict(match: Match) -> dict[str, Any]:
@@ -98,7 +108,7 @@ def article_detail(session: Session, article_id: int) -> dict[str, Any]:
     """An article's text and metadata, its match (with evidence) and the event it is in."""
     article = session.get(Article, article_id)
     if article is None:
-        raise UsageError(f"no article {article_id} in the archive")
+        raise NotFound(f"no article {article_id} in the archive")
     match = session.exec(select(Match).where(Match.article_id == article_id)).first()
     link = session.exec(select(EventArticle).where(EventArticle.article_id == article_id)).first()
     event = session.get(Event, link.event_id) if link is not None else None
