@@ -8,24 +8,33 @@ from monitor.extract.rules import SentenceResult
 
 MAX_EVIDENCE = 3
 CANCELLED_CAP = 0.3  # a text announcing that the visit is off is not an alert
-RESOLVED_HOST_BONUS = 0.15
+# A meeting sentence without a place scores 0.3 + extras; the host from the text's own places
+# lifts it over the default threshold, the dateline alone (a filing city) only with extras.
+CONTEXT_HOST_BONUS = 0.2
+DATELINE_HOST_BONUS = 0.15
 
 
 def _agrees(s: SentenceResult, best: SentenceResult) -> bool:
     return s.host in (None, best.host) and s.visitor in (None, best.visitor)
 
 
-def _resolve_host(best: SentenceResult, valid: list[SentenceResult], capital: Entry | None,
+def _resolve_host(best: SentenceResult, valid: list[SentenceResult],
+                  sentences: list[SentenceResult], capital: Entry | None,
                   rules: list[str]) -> None:
     """A meeting sentence without a place takes the host from other evidence or the dateline."""
     if best.host is not None:
         return
     hosts = [s.host for s in valid if s.host is not None]
+    # Places of the event named elsewhere ("IDEAS opened at the Karachi Expo Centre").
+    places = {c for s in sentences if s.support and not s.vetoes for c, _loc in s.places}
+    if not hosts and len(places) == 1:
+        hosts = list(places)
     host = hosts[0] if hosts else (capital.country if capital is not None else None)
     if host is None:
         return
     best.host, best.visitor = host, ("PK" if host == "IR" else "IR")
-    best.score = min(0.95, best.score + RESOLVED_HOST_BONUS)
+    bonus = CONTEXT_HOST_BONUS if hosts else DATELINE_HOST_BONUS
+    best.score = min(0.95, best.score + bonus)
     rules.append("host_from_context" if hosts else "host_from_dateline")
 
 
@@ -63,7 +72,7 @@ def aggregate(sentences: list[SentenceResult], capital: Entry | None,
         return Extraction(score=score, rules=rules or ["no_visit_sentence"])
     best = max(valid, key=lambda s: (s.score, -s.start))
     rules += best.rules
-    _resolve_host(best, valid, capital, rules)
+    _resolve_host(best, valid, sentences, capital, rules)
     agreeing = [s for s in valid if _agrees(s, best)]
     score = best.score + 0.02 * min(2, len(agreeing) - 1)
     if any(s.cancelled_link for s in sentences):

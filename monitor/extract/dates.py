@@ -29,7 +29,7 @@ _DATELINE = re.compile(r"^\s*[A-Z][\w .'’-]{1,40}?(?:,\s*[^–—:\n]{0,40})?\
 # A "since" clause with its own verb ("since Iranian ships called at Karachi in 2023") still
 # refers to an earlier visit, so only verbless ones are dropped.
 _SINCE = re.compile(r"\bsince\b(?![^,.;:]*\b(?:called|visited|travel+ed|arrived|came|went|hosted|"
-                    r"docked|met|held|took|led|paid)\b)[^,.;:]*", re.IGNORECASE)
+                    r"docked|met|paid)\b)[^,.;:]*", re.IGNORECASE)
 
 
 def parse_date(value: object) -> date | None:

@@ -9,10 +9,12 @@ from datetime import date
 from monitor.extract.dates import is_past_reference, resolve_date
 from monitor.extract.gazetteer import PAIR, Entry, Gazetteer, is_case_sensitive
 
+# Words allowed between a locative preposition and the place: "at the Iranian port of",
+# "visited the Command and Staff College, Quetta" (capitalised facility names, case-sensitive).
 _FILL = (r"(?:(?:the|a|an|its|his|her|their|iran'?s|pakistan'?s|iranian|pakistani|islamic|republic|"
          r"of|port|city|town|harbou?r|capital|naval|air|army|military|base|province|headquarters|"
          r"[a-z]*(?:north|south|east|west)[a-z-]*|coastal|border|garrison|federal|provincial|"
-         r"historic|strategic|key)\s+){0,6}")
+         r"historic|strategic|key|(?-i:[A-Z][\w'’-]*|and)),?\s+){0,6}")
 _LOC_BEFORE = re.compile(r"\b(?:in|at|to|into|near|off|reached|reaches|reach|reaching|visited|"
                          r"visits|visit|visiting|toured|tours|tour of|leg of|stop of|stops? in)\s+"
                          + _FILL + r"$", re.IGNORECASE)
@@ -25,8 +27,12 @@ _ARRIVAL = re.compile(r"(?:arriv|reach|land|fl[eiy]|sail|steam|dock|berth|tied|w
                       r"(?:set|due|scheduled|expected) to arrive)", re.IGNORECASE)
 _ESCORT = re.compile(r"\b(?:escort(?:ed|s|ing)?|under the (?:escort|protection) of|guarded|"
                      r"accompanied by (?:police|security))\b[^.;]{0,60}", re.IGNORECASE)
-_CAPITAL = re.compile(r"\b(?:in|at|to|into|reached)\s+the\s+(?:federal\s+|Iranian\s+|Pakistani\s+)?"
+_CAPITAL = re.compile(r"\b(?:in|at|to|into|reached)\s+the\s+(?:federal\s+)?(Iranian\s+|Pakistani\s+)?"
                       r"capital\b", re.IGNORECASE)
+_HERE = re.compile(r"\b(?:centre|center|headquarters|airport|air ?base|base|college|university|"
+                   r"academy|hotel|office|ministry|complex|dockyard|port|harbou?r|venue)\s+here\b",
+                   re.IGNORECASE)
+_NATIONAL_CAPITALS = {"iranian": "place:Tehran", "pakistani": "place:Islamabad"}
 _LED_DELEGATION = re.compile(r"\bled (?:a|an|the|his) (?:[\w-]+ ){0,3}delegation\b", re.IGNORECASE)
 _NAME = re.compile(r"\s+((?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.)){1,3})")
 _NOT_NAME = {"Staff", "Committee", "Navy", "Army", "Force", "Forces", "Corps", "Command", "Staff's",
@@ -171,11 +177,11 @@ class SentenceAnalyzer:
         if not set(PAIR) <= pair_present:
             return res
         self._direction(res, sentence, preds, locs, actors)
-        if res.visitor is None and res.host is None:
-            res.score = 0.2
+        if res.host is None and (locs or not set(PAIR) <= actor_countries):
+            res.score = 0.2  # no link between the two countries in this sentence
             return res
         res.cancelled_link = cues["cancelled"]
-        self._vetoes(res, sentence, cues, preds, locs, actors, third_locs, third_actors, past)
+        self._vetoes(res, sentence, cues, preds, locs, actors, third_locs, third_actors, past, ctx)
         military = self._military(sentence, mentions, titles, res)
         if res.vetoes:
             res.score = 0.1
@@ -201,11 +207,19 @@ class SentenceAnalyzer:
                 (third_locs if m.loc else third_actors).append(m)
             elif m.loc and not any(0 <= m.start - end < 30 for end in invites):
                 locs.append(m)
-            elif not m.loc and (m.entry.kind != "place" or self._origin(sentence, m.start)):
-                actors.append(m)  # "a delegation from the National Defence University"
-        if ctx.capital is not None:
-            for m in _CAPITAL.finditer(sentence):
-                locs.append(Mention(m.start(), m.end(), ctx.capital, True))
+            elif not m.loc and (m.entry.kind != "place" or m.entry.military
+                                or self._origin(sentence, m.start)):
+                # "a delegation from the NDU", "the NDU hosted ...": the body behind the place
+                actors.append(m)
+        for m in _CAPITAL.finditer(sentence):
+            # "the Iranian capital" is Tehran; a bare "the capital" is the dateline city.
+            named = (m.group(1) or "").strip().lower()
+            entry = self.gaz.entries.get(_NATIONAL_CAPITALS.get(named, ""), ctx.capital)
+            if entry is not None:
+                locs.append(Mention(m.start(), m.end(), entry, True))
+        if ctx.capital is not None:  # "opened at the Expo Centre here"
+            locs.extend(Mention(m.start(), m.end(), ctx.capital, True)
+                        for m in _HERE.finditer(sentence))
         return locs, actors, third_locs, third_actors
 
     @staticmethod
@@ -275,17 +289,20 @@ class SentenceAnalyzer:
 
     def _vetoes(self, res: SentenceResult, sentence: str, cues: dict[str, bool],
                 preds: list[tuple[str, int, int]], locs: list[Mention], actors: list[Mention],
-                third_locs: list[Mention], third_actors: list[Mention], past: bool) -> None:
+                third_locs: list[Mention], third_actors: list[Mention], past: bool,
+                ctx: Context) -> None:
         for cue in ("remote", "cancelled", "retrospective"):
             if cues[cue]:
                 res.vetoes.append(cue)
+        if cues["invitation"] and not locs:
+            res.vetoes.append("invitation_only")  # "invited him to visit Tehran"
         if past:
             res.vetoes.append("past_date")
         if (third_locs or third_actors) and not locs:
             # "hosted by Bahrain", "at the Moscow conference": with no place in Iran or Pakistan
             # named, the meeting may as well be in the third country.
             res.vetoes.append("third_country_location")
-        if cues["sidelines"] and not locs:
+        if cues["sidelines"] and not locs and (ctx.capital is None or third_actors):
             res.vetoes.append("sidelines_elsewhere")
         first_pred = preds[0][1]
         if third_actors and third_actors[0].start < first_pred and not any(
