@@ -17,7 +17,7 @@ DEFAULT_DIR = Path(__file__).resolve().parent.parent / "gazetteers"
 PAIR = ("IR", "PK")
 FILES = ("countries", "places", "institutions", "ships", "titles", "officials", "predicates")
 PREDICATE_ROLES = ("movement", "port", "hosting", "hosted", "call_on", "meeting", "visiting")
-CUE_NAMES = ("remote", "cancelled", "retrospective", "invitation", "sidelines")
+CUE_NAMES = ("remote", "cancelled", "retrospective", "invitation", "sidelines", "speculative")
 VOCAB_NAMES = ("military", "ships", "groups", "diplomatic")
 
 

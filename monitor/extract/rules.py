@@ -291,7 +291,7 @@ class SentenceAnalyzer:
                 preds: list[tuple[str, int, int]], locs: list[Mention], actors: list[Mention],
                 third_locs: list[Mention], third_actors: list[Mention], past: bool,
                 ctx: Context) -> None:
-        for cue in ("remote", "cancelled", "retrospective"):
+        for cue in ("remote", "cancelled", "retrospective", "speculative"):
             if cues[cue]:
                 res.vetoes.append(cue)
         if cues["invitation"] and not locs:

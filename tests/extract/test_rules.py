@@ -58,6 +58,10 @@ NEGATIVES = {
                "Admiral Naveed Ashraf at Naval Headquarters on Wednesday.",
     "exercise_elsewhere": "ISLAMABAD: Pakistani and Iranian warships are taking part in a drill "
                           "hosted by Oman off Muscat this week.",
+    "speculative": "ISLAMABAD: Pakistan's army chief will visit China next week, and officials in "
+                   "Tehran hope he will stop in Iran later this year.",
+    "invitation_only": "TEHRAN: In a phone call, Brigadier General Hamid Vahedi extended an "
+                       "invitation for the Pakistani air chief to visit Tehran.",
     "strike": "QUETTA: Iranian missiles struck targets in Panjgur on Tuesday, and Pakistan "
               "recalled its ambassador from Tehran.",
 }
