@@ -71,15 +71,14 @@ def check_event_filters(*, since: Any = None, until: Any = None, direction: str 
     """Validate raw filter values; names are resolved through the gazetteer's aliases."""
     official_name = params.parse_name(official, "official")
     location_name = params.parse_name(location, "location")
-    officials_by_alias, places_by_alias = _aliases(gazetteer_dir)
     officials: frozenset[str] = frozenset()
     if official_name:
         key = _norm(official_name)
-        officials = frozenset(officials_by_alias.get(key, {key}))
+        officials = frozenset(_aliases(gazetteer_dir)[0].get(key, {key}))
     locations: frozenset[str] = frozenset()
     if location_name:
         key = _norm(location_name)
-        locations = frozenset(places_by_alias.get(key, set()) | {key})
+        locations = frozenset(_aliases(gazetteer_dir)[1].get(key, set()) | {key})
     return EventFilters(
         window=params.parse_window(since, until),
         direction=params.parse_direction(direction),

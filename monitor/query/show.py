@@ -25,7 +25,7 @@ __all__ = ["NotFound", "article_detail", "event_detail", "parse_ref", "show"]
 # Ids are 32-bit integers in the schema; anything larger cannot exist (and would make
 # PostgreSQL raise instead of answering "no such row").
 MAX_ID = 2**31 - 1
-_REF = re.compile(r"^\s*(?:(event|article)\s*[:#/]\s*)?#?(\d{1,12})\s*$", re.IGNORECASE)
+_REF = re.compile(r"^\s*(?:(event|article)\s*[:#/]\s*)?#?(\d{1,30})\s*$", re.IGNORECASE)
 
 
 class NotFound(UsageError):
