@@ -233,6 +233,7 @@ def run_daemon(config: AppConfig, *, stop: threading.Event | None = None,
 
     stop = stop or threading.Event()
     holder = this_holder()
+    previous = _install_signals(stop)  # first: a SIGTERM during start-up is a clean stop too
     archive = Archive(config.db_url).open()
     try:
         held = try_acquire(archive, "daemon", holder)
@@ -251,6 +252,7 @@ def run_daemon(config: AppConfig, *, stop: threading.Event | None = None,
             release(archive, "daemon", holder)
     finally:
         archive.close()
+        _restore_signals(previous)
     return 0
 
 
@@ -258,7 +260,6 @@ def _serve(config: AppConfig, archive: Any, holder: str, stop: threading.Event) 
     from monitor.locks import heartbeat
 
     scheduler = build_scheduler(config)
-    previous = _install_signals(stop)
     scheduler.start(paused=True)
     try:
         jobs = install_jobs(scheduler, config, archive)
@@ -277,7 +278,6 @@ def _serve(config: AppConfig, archive: Any, holder: str, stop: threading.Event) 
         logger.info("daemon stopping: waiting for the running job to end")
         scheduler.pause()  # no new submissions while the executors shut down
         scheduler.shutdown(wait=True)
-        _restore_signals(previous)
         logger.info("daemon stopped")
 
 
