@@ -59,9 +59,16 @@ def normalise_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def content_hash(text: str) -> str:
-    """sha256 hex digest of normalise_text(text)."""
-    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+def content_hash(text: str, title: str | None = None) -> str:
+    """sha256 hex digest of normalise_text(text), leaving out a first line that only repeats
+    the headline: some templates put the <h1> inside the body, and a story reprinted by
+    another outlet must hash the same."""
+    body = normalise_text(text)
+    if title:
+        first, _, rest = text.strip().partition("\n")
+        if rest and normalise_text(first) == normalise_text(title):
+            body = normalise_text(rest)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 def compress_html(html: str) -> bytes:
@@ -91,7 +98,7 @@ def add_article(session: Session, item: ArticleIn) -> AddResult:
     if found is not None:
         article_id, via_alias = found
         return AddResult(False, article_id, article_id if via_alias else None)
-    digest = content_hash(item.text)
+    digest = content_hash(item.text, item.title)
     if len(normalise_text(item.text)) >= MIN_DEDUP_CHARS:
         same = session.scalar(
             select(Article.id).where(Article.content_hash == digest).order_by(Article.id).limit(1)

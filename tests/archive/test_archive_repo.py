@@ -207,3 +207,11 @@ def test_upsert_sources_takes_the_crawler_source_model(archive: Archive) -> None
     with archive.read() as s:
         row = s.scalars(select(Source)).one()
     assert len(first) == 64 and row.config_hash != first and row.language == "ur"
+
+
+def test_reprint_with_headline_inside_the_body_hashes_like_the_original() -> None:
+    from monitor.archive import content_hash
+
+    body = "ISLAMABAD: The delegation arrived on Sunday.\nTalks covered border security."
+    assert content_hash("PMSA signs MoU\n" + body, "PMSA signs MoU") == content_hash(body, "PMSA signs MoU")
+    assert content_hash("Another first line\n" + body, "PMSA signs MoU") != content_hash(body)
