@@ -146,18 +146,18 @@ def cmd_extract(globals_: Any, source: str | None, html: list[Path], *, explain:
     settings = _extract_settings(globals_)
     kwargs = {"explain": explain, "model": settings.model, "gazetteer_dir": settings.gazetteer_dir}
     if html:
-        run_extract_html(html, sys.stdout, **kwargs)
-        return 0
-    if source in (None, "-"):
-        run_extract(sys.stdin, sys.stdout, **kwargs)
-        return 0
-    path = Path(str(source))
-    try:
-        with path.open(encoding="utf-8", errors="replace") as fh:
-            run_extract(fh, sys.stdout, **kwargs)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror}") from exc
-    return 0
+        bad = run_extract_html(html, sys.stdout, **kwargs)
+    elif source in (None, "-"):
+        bad = run_extract(sys.stdin, sys.stdout, **kwargs)
+    else:
+        path = Path(str(source))
+        try:
+            with path.open(encoding="utf-8", errors="replace") as fh:
+                bad = run_extract(fh, sys.stdout, **kwargs)
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot read: {exc.strerror}") from exc
+    # Unusable lines were reported one by one on stderr; the others were processed.
+    return 1 if bad else 0
 
 
 def _extract_settings(globals_: Any) -> Any:
