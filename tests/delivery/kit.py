@@ -89,11 +89,16 @@ def lock_holder(db_url: str, name: str) -> str | None:
 
 
 def defwatch(cdir: Path, db_url: str, *args: str, env: dict[str, str],
-             **popen: Any) -> subprocess.Popen[str]:
-    """Start `defwatch -v --config CDIR --db URL ARGS...` (stdout and stderr as text pipes)."""
+             log: Path | None = None) -> subprocess.Popen[str]:
+    """Start `defwatch -v --config CDIR --db URL ARGS...`: stdout and stderr as text pipes,
+    or both appended to `log` (for long-running daemons, whose pipes nobody drains)."""
     cmd = [sys.executable, "-m", "monitor", "-v", "--config", str(cdir), "--db", db_url, *args]
-    return subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+    if log is None:
+        return subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with log.open("a") as fh:
+        return subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, text=True,
+                                stdout=fh, stderr=subprocess.STDOUT)
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float, what: str,
