@@ -135,3 +135,15 @@ def test_shipped_config_is_valid_and_has_twenty_enabled_outlets() -> None:
     enabled = [s for s in cfg.sources if s.enabled]
     assert len(enabled) >= 20
     assert {s.kind for s in cfg.sources} >= {"rss", "sitemap", "listing"}
+
+
+def test_reference_alerts_file_documents_every_channel_kind_and_parses() -> None:
+    from monitor.config import read_yaml
+    from alerts import parse_channels
+
+    env = {"DEFWATCH_SMTP_URL": "smtp://u:p@127.0.0.1:25",
+           "DEFWATCH_SLACK_WEBHOOK": "https://hooks.slack.com/services/T/B/X",
+           "DEFWATCH_HOOK_TOKEN": "token"}
+    data = read_yaml(ROOT / "config" / "examples" / "alerts.full.yaml", env, required=True)
+    channels = parse_channels(data, "alerts.full.yaml")
+    assert {c.kind for c in channels} == {"email", "slack", "webhook", "console"}
