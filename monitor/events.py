@@ -43,7 +43,11 @@ class EventView:
     names: set[str] = field(default_factory=set)
     locations: set[str] = field(default_factory=set)
     days: list[date] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)
     false_positive: bool = False
+
+
+_GROUP_KINDS = frozenset({"delegation", "port_call"})
 
 
 def _norm(value: str | None) -> str:
@@ -68,8 +72,19 @@ def affinity(report: Report, event: EventView, window_days: int) -> int:
     shared_names = len(report.names & event.names)
     same_place = bool(report.location and _norm(report.location) in event.locations)
     if not shared_names and not same_place:
-        return 0
-    return 2 * shared_names + int(same_place)
+        return int(_same_unnamed_group(report, event))
+    return 2 * shared_names + int(same_place) + 1
+
+
+def _same_unnamed_group(report: Report, event: EventView) -> bool:
+    """A delegation or flotilla that no report names is one visit when it is the same kind,
+    the same direction and the same days, even if the reports name different stops of its tour."""
+    return (
+        report.kind in _GROUP_KINDS and report.kind in event.kinds
+        and not report.names and not event.names
+        and report.day is not None and bool(event.days)
+        and report.visitor_country is not None and report.visitor_country == event.visitor_country
+    )
 
 
 def pick_event(report: Report, events: Iterable[EventView], window_days: int) -> EventView | None:
@@ -92,6 +107,7 @@ def view_of(event_id: int, reports: Sequence[Report], false_positive: bool = Fal
         names={n for r in reports for n in r.names},
         locations={_norm(r.location) for r in reports if r.location},
         days=[r.day for r in reports if r.day],
+        kinds={r.kind for r in reports if r.kind},
         false_positive=false_positive,
     )
 

@@ -48,3 +48,17 @@ def test_summary_takes_majority_fields_and_confidence_grows_with_sources() -> No
     assert one["confidence"] == same_source_twice["confidence"] == 0.6
     assert two_sources["confidence"] > one["confidence"]
     assert two_sources["location"] == "Tehran" and two_sources["sources"] == 3
+
+
+def test_unnamed_delegation_reported_at_two_stops_is_one_event() -> None:
+    tehran = rep(1, "a", date(2024, 4, 22), names=(), location="Tehran", kind="delegation")
+    isfahan = rep(2, "b", date(2024, 4, 23), names=(), location="Isfahan", kind="delegation")
+    event = view_of(1, [tehran])
+    assert pick_event(isfahan, [event], 4) is event
+    # A named visitor elsewhere in the same days is a different visit.
+    named = rep(3, "b", date(2024, 4, 23), location="Isfahan", kind="delegation")
+    assert pick_event(named, [event], 4) is None
+    # So is a delegation going the other way.
+    back = rep(4, "b", date(2024, 4, 23), names=(), location="Quetta", kind="delegation",
+               visitor="IR", host="PK")
+    assert pick_event(back, [event], 4) is None
