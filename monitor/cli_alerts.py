@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -47,7 +47,7 @@ def daemon(
 def alerts_list(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
-    status: Annotated[Optional[str], typer.Option(help="Only pending, sent or failed.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only pending, sent or failed.")] = None,
     limit: Annotated[int, typer.Option(help="Newest N rows.")] = 200,
 ) -> None:
     """Alert outbox rows, newest first."""
@@ -86,7 +86,7 @@ def alerts_test(
 @alerts_app.command("retry")
 def alerts_retry(
     ctx: typer.Context,
-    row_id: Annotated[Optional[int], typer.Option("--id", help="Only this outbox row.")] = None,
+    row_id: Annotated[int | None, typer.Option("--id", help="Only this outbox row.")] = None,
 ) -> None:
     """Put failed alerts back to pending and deliver them now."""
     from monitor.commands import open_archive
@@ -137,7 +137,7 @@ def requeue(archive: Any, row_id: int | None) -> int:
     """Failed rows (or row `row_id`) back to pending, due now; returns how many."""
     from monitor.archive.models import Outbox
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with archive.write() as session:
         if row_id is not None:
             row = session.get(Outbox, row_id)
@@ -163,7 +163,7 @@ def send_test(config: AppConfig, name: str) -> str | None:
         known = ", ".join(c.name for c in config.channels) or "none"
         raise UsageError(f"unknown channel {name!r} in {config.config_dir / 'alerts.yaml'} "
                          f"(channels: {known})")
-    stamp = datetime.now(timezone.utc)
+    stamp = datetime.now(UTC)
     alert = Alert(
         alert_id=f"defwatch-test-{stamp:%Y%m%dT%H%M%S}", kind="health",
         headline="[TEST] defwatch test alert - no action needed",

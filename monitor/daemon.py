@@ -26,7 +26,7 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from monitor.config import AppConfig
@@ -147,7 +147,7 @@ def _first_run(trigger: Any, last_run: datetime | None, now: datetime) -> dateti
 def install_jobs(scheduler: Any, config: AppConfig, archive: Any,
                  now: datetime | None = None) -> list[str]:
     """Add or replace every job; remove jobs of sources no longer configured. Returns job ids."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     settings = config.watch.daemon
     last_runs = {s.name: s.last_run for s in archive.source_status()}
     common = {"replace_existing": True, "coalesce": True, "max_instances": 1,

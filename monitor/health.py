@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 from statistics import median
 from typing import Any
 
@@ -81,7 +82,7 @@ def _silent(session: Session, source: str, now: datetime, settings: Any) -> Heal
     if len(productive) <= _MIN_GAPS:
         return None  # too little history to know the source's rhythm
     times = [t for _, t in productive]
-    usual = median((a - b).total_seconds() for a, b in zip(times, times[1:]))
+    usual = median((a - b).total_seconds() for a, b in pairwise(times))
     allowed = max(timedelta(seconds=usual * settings.silence_factor),
                   timedelta(hours=settings.min_silence_hours))
     last_id, last_new = productive[0]

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -57,13 +57,13 @@ def try_acquire(archive: Any, name: str, holder: str, now: datetime | None = Non
                 stale_after: timedelta = STALE_AFTER) -> Held:
     """Take `name` for `holder` unless a live holder has it; Held says who has it now."""
     try:
-        return _try_acquire(archive, name, holder, now or datetime.now(timezone.utc), stale_after)
+        return _try_acquire(archive, name, holder, now or datetime.now(UTC), stale_after)
     except ArchiveError as exc:
         if not isinstance(exc.__cause__, IntegrityError):
             raise
     # Two processes inserted the first row at once (PostgreSQL has no row to lock yet):
     # the loser tries again and now sees the winner's row.
-    return _try_acquire(archive, name, holder, now or datetime.now(timezone.utc), stale_after)
+    return _try_acquire(archive, name, holder, now or datetime.now(UTC), stale_after)
 
 
 def _try_acquire(archive: Any, name: str, holder: str, now: datetime,
@@ -89,7 +89,7 @@ def heartbeat(archive: Any, name: str, holder: str) -> bool:
         row = session.get(Lock, name, with_for_update=True)
         if row is None or row.holder != holder:
             return False
-        row.heartbeat_at = datetime.now(timezone.utc)
+        row.heartbeat_at = datetime.now(UTC)
         session.add(row)
     return True
 

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event as sa_event
@@ -117,7 +117,7 @@ def _first_attempt(channel: Any, route: str, now: datetime) -> datetime:
 
 def next_digest_time(hours: int, now: datetime) -> datetime:
     """The next digest slot: every `hours` hours counted from midnight UTC, 1 Jan 2000."""
-    epoch = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    epoch = datetime(2000, 1, 1, tzinfo=UTC)
     slots = int((now - epoch).total_seconds() // (hours * 3600)) + 1
     return epoch + timedelta(hours=hours * slots)
 
@@ -151,7 +151,7 @@ def dispatch_pending(config: AppConfig, archive: Any, now: datetime | None = Non
         results: list[Delivery] = []
         start = time.monotonic()
         for _ in range(_INLINE_PASSES):
-            when = (now or datetime.now(timezone.utc)) + timedelta(
+            when = (now or datetime.now(UTC)) + timedelta(
                 seconds=time.monotonic() - start)
             results.extend(_dispatch_pass(config, archive, when))
             soon = _seconds_to_next_due(archive, when, {c.name for c in config.channels})
@@ -275,7 +275,7 @@ def _mark(archive: Any, row_ids: list[int], status: str, error: str | None,
             row.attempts += 1
             row.last_error = error
             if status == "sent":
-                row.sent_at = datetime.now(timezone.utc)
+                row.sent_at = datetime.now(UTC)
                 row.payload = {**row.payload, "alert": sent}
             session.add(row)
 

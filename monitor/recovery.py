@@ -9,7 +9,7 @@ the dead cycle still marked "running" and extracts every article stored since it
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -48,7 +48,7 @@ def recover_unfinished_cycles(config: AppConfig, archive: Any, extractor: Any = 
                                             language=lang))
                  for aid, text, title, published, lang in rows]
         store_extractions(config, archive, items, extractor or _extractor(config))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for cycle in dead:
         archive.finish_cycle(int(cycle.id or 0), now, "failed")
     return len(rows)

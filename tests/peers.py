@@ -20,6 +20,7 @@ from aiosmtpd.smtp import AuthResult
 
 from alerts import parse_channels
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -34,8 +34,8 @@ def test_second_run_exits_at_once_naming_the_holder(
         assert second.returncode == 0, err
         assert first.poll() is None, "the first run ended before the second was refused"
         lines = [ln for ln in out.splitlines() if ln.strip()]
-        assert lines == [f"defwatch: another cycle is running ({holder_of(first)}); "
-                         "nothing to do"]
+        expected = f"defwatch: another cycle is running ({holder_of(first)}); nothing to do"
+        assert lines == [expected]
         assert wait_exit(first, 60) == 0
     finally:
         if first.poll() is None:
@@ -65,12 +65,12 @@ def test_second_daemon_refuses_and_restarts_keep_one_copy_of_each_job(
     for start in range(3):
         daemon = defwatch(cdir, archive_url, "daemon", env=env)
         try:
-            wait_for(lambda: lock_holder(archive_url, "daemon") == holder_of(daemon), 60,
+            wait_for(lambda d=daemon: lock_holder(archive_url, "daemon") == holder_of(d), 60,
                      "the daemon to take its lock")
             wait_for(lambda: len(job_ids(archive_url)) == 2, 30, "the jobs to be stored")
             if start == 0:
                 second = defwatch(cdir, archive_url, "daemon", env=env)
-                out, err = second.communicate(timeout=60)
+                _, err = second.communicate(timeout=60)
                 assert second.returncode == 1
                 assert err.strip().splitlines()[-1].startswith("defwatch: error: another "
                                                                "defwatch daemon runs on archive")

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +62,8 @@ def seed_report(config: AppConfig, archive: Archive, *, official: str = "Mohamma
     added = archive.add_article(ArticleIn(
         canonical_url=url, url=url, source=source, title=title, published=None,
         text=f"{official} arrived for talks. Report number {n}.",
-        fetched_at=datetime.now(timezone.utc)))
-    now = now or datetime.now(timezone.utc)
+        fetched_at=datetime.now(UTC)))
+    now = now or datetime.now(UTC)
     with archive.write() as session:
         article = session.get(Article, added.article_id)
         match = Match(article_id=added.article_id, score=score, kind="visit",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 import logging
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ def slack_channel(receiver: HttpReceiver) -> dict[str, Any]:
 
 
 def later(hours: float) -> datetime:
-    return datetime.now(timezone.utc) + timedelta(hours=hours)
+    return datetime.now(UTC) + timedelta(hours=hours)
 
 
 def test_email_goes_through_outbox_and_dispatcher_with_both_parts_escaped(
@@ -71,7 +71,7 @@ def test_smtp_450_then_421_then_success_is_delivered_once(
         first = dispatch_pending(config, archive)
         [row] = outbox_rows(archive)
         assert first[0]["status"] == "pending" and "450" in row.last_error  # RCPT comes first
-        assert row.next_attempt_at > datetime.now(timezone.utc)  # backoff, not a hot loop
+        assert row.next_attempt_at > datetime.now(UTC)  # backoff, not a hot loop
         assert dispatch_pending(config, archive) == []  # not due yet
         second = dispatch_pending(config, archive, later(1))
         [row] = outbox_rows(archive)
@@ -126,7 +126,7 @@ def test_slack_429_with_retry_after_is_honoured_and_posted_once(
         rows = {r.channel: r for r in outbox_rows(archive)}
     assert elapsed >= 2, "Retry-After was not waited for"
     assert slack_receiver.problems == []
-    assert [r.body for r in slack_receiver.requests][0] == slack_receiver.requests[1].body
+    assert slack_receiver.requests[0].body == slack_receiver.requests[1].body
     accepted = len(slack_receiver.requests) - 1  # the first one got the 429
     assert accepted == 1 and rows["desk-slack"].status == "sent"
     assert rows["desk-slack"].attempts == 2
