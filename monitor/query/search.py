@@ -1,7 +1,8 @@
 """Ranked full-text search over the archive: FTS5 on SQLite, tsvector + GIN on PostgreSQL.
 
 Both backends return the same row shape (`SEARCH_FIELDS`); scores are comparable within one
-result list only (bm25 on SQLite, ts_rank_cd on PostgreSQL).
+result list only (bm25 on SQLite, ts_rank_cd on PostgreSQL). At most `RANK_WINDOW` of the newest
+matching articles are ranked, which bounds the cost of a query for a very common word.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ __all__ = ["HIT_END", "HIT_START", "SEARCH_FIELDS", "SearchResult", "mark_snippe
 
 SEARCH_FIELDS = ("id", "url", "title", "source", "published", "score", "snippet")
 DEFAULT_LIMIT = 20
+# When more articles match than this, the newest this many are ranked (and the rest not
+# returned): bounded work per query whatever the archive's size. Narrow the query, or use
+# since/until, to reach older articles of a common word.
+RANK_WINDOW = 1000
 # Snippets mark hits with these control characters (never present in cleaned text);
 # `snippet_parts` / `mark_snippet` turn them into markup for each output format.
 HIT_START, HIT_END = "\x02", "\x03"
@@ -128,6 +133,14 @@ def _filtered(stmt: Any, filters: SearchFilters) -> Any:
 def _search_sqlite(query: SearchQuery, filters: SearchFilters) -> Any:
     fts = sa.table("article_fts", sa.column("rowid"))
     table = sa.literal_column("article_fts")
+    match = table.op("MATCH")(query.to_fts5())
+    # Ranking costs one bm25 per matching row; only the RANK_WINDOW newest matches (FTS5 walks
+    # its doclists newest first, no ranking) are ranked, through a rowid floor FTS5 can seek.
+    newest = _filtered(
+        sa.select(fts.c.rowid.label("rid")).select_from(fts)
+        .join(Article, col(Article.id) == fts.c.rowid).where(match), filters,
+    ).order_by(fts.c.rowid.desc()).limit(RANK_WINDOW).subquery("newest")
+    floor = sa.select(sa.func.min(newest.c.rid)).scalar_subquery()
     rank = sa.func.bm25(table, _TITLE_WEIGHT, 1.0)
     stmt = (
         sa.select(col(Article.id).label("id"), col(Article.url).label("url"),
@@ -136,7 +149,7 @@ def _search_sqlite(query: SearchQuery, filters: SearchFilters) -> Any:
                   sa.func.snippet(table, -1, HIT_START, HIT_END, "…", 24).label("snippet"))
         .select_from(fts)
         .join(Article, col(Article.id) == fts.c.rowid)
-        .where(table.op("MATCH")(query.to_fts5()))
+        .where(match, fts.c.rowid >= floor)
     )
     return _filtered(stmt, filters).order_by(rank, col(Article.id).desc()) \
         .limit(filters.limit).offset(filters.offset)
@@ -164,11 +177,16 @@ def _search_postgresql(query: SearchQuery, filters: SearchFilters) -> Any:
     tsv = sa.literal_column("article.search_tsv")
     tsq = _tsquery(query)
     rank = sa.func.ts_rank_cd(tsv, tsq)
-    inner = _filtered(
-        sa.select(col(Article.id).label("id"), rank.label("score")).where(tsv.op("@@")(tsq)),
-        filters,
-    ).order_by(rank.desc(), col(Article.id).desc()).limit(filters.limit) \
+    # As on SQLite: rank only the RANK_WINDOW newest matches (the planner walks the primary
+    # key backwards for common words, the GIN index for rare ones).
+    newest = _filtered(sa.select(col(Article.id)).where(tsv.op("@@")(tsq)), filters) \
+        .order_by(col(Article.id).desc()).limit(RANK_WINDOW).subquery("newest")
+    inner = (
+        sa.select(col(Article.id).label("id"), rank.label("score"))
+        .where(col(Article.id).in_(sa.select(newest.c.id)))
+        .order_by(rank.desc(), col(Article.id).desc()).limit(filters.limit)
         .offset(filters.offset).subquery("hits")
+    )
     # Headlines are costly: only the page of hits gets one.
     headline = sa.func.ts_headline(sa.cast(_PG_CONFIG, REGCONFIG), col(Article.text),
                                    _tsquery(query), _PG_HEADLINE)
