@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
@@ -209,3 +210,24 @@ def http_peer() -> Iterator[HttpReceiver]:
         server.shutdown()
         server.server_close()
 
+
+
+# Fixtures over the peers, imported by the conftest.py files that want them.
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    with smtp_peer() as server:
+        yield server
+
+
+@pytest.fixture
+def http_receiver() -> Iterator[HttpReceiver]:
+    with http_peer() as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def silent_tcp_port() -> Iterator[int]:
+    """A server that accepts connections and never sends the SMTP banner."""
+    with silent_tcp_peer() as port:
+        yield port

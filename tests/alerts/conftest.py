@@ -19,15 +19,12 @@ from tests.peers import (  # noqa: F401 - re-exported for the channel tests
     SmtpServer,
     free_port,
     http_peer,
+    http_receiver,
     silent_tcp_peer,
+    silent_tcp_port,
     smtp_peer,
+    smtp_server,
 )
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    with smtp_peer() as server:
-        yield server
 
 
 @pytest.fixture(scope="session")
@@ -77,19 +74,6 @@ def closed_port() -> int:
     """A loopback port nobody listens on (connections are refused)."""
     return free_port()
 
-
-
-@pytest.fixture
-def silent_tcp_port() -> Iterator[int]:
-    """A server that accepts connections and never sends the SMTP banner."""
-    with silent_tcp_peer() as port:
-        yield port
-
-
-@pytest.fixture
-def http_receiver() -> Iterator[HttpReceiver]:
-    with http_peer() as receiver:
-        yield receiver
 
 
 HOSTILE_TITLE = "Iran <script>alert(1)</script> & AT&T <b> <!channel> <@U123> <http://evil|click>"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.fixturesite.server import FixtureSite
-from tests.peers import HttpReceiver, SmtpServer, http_peer, smtp_peer
+from tests.peers import HttpReceiver, http_receiver, smtp_server  # noqa: F401 - fixtures
 
 EMPTY_RSS = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>slow</title>'
              b"<link>http://127.0.0.1/</link><description>d</description></channel></rss>")
@@ -83,15 +83,8 @@ def fresh_site(site: FixtureSite) -> FixtureSite:
 
 
 @pytest.fixture
-def receiver() -> Iterator[HttpReceiver]:
-    with http_peer() as r:
-        yield r
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    with smtp_peer() as server:
-        yield server
+def receiver(http_receiver: HttpReceiver) -> HttpReceiver:  # noqa: F811 - the fixture
+    return http_receiver
 
 
 def wait_exit(proc: Any, timeout: float) -> int:

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.peers import HttpReceiver, Received, SmtpServer, http_peer, silent_tcp_peer, smtp_peer
+from tests.peers import (  # noqa: F401 - fixtures used by the tests here
+    HttpReceiver,
+    Received,
+    http_peer,
+    http_receiver,
+    silent_tcp_port,
+    smtp_server,
+)
 
 SLACK_PATH = "/services/T000/B000/XXXXsecretXXXX"
 
@@ -33,25 +40,7 @@ def slack_check(received: Received) -> list[str]:
 
 
 @pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    with smtp_peer() as server:
-        yield server
-
-
-@pytest.fixture
 def slack_receiver() -> Iterator[HttpReceiver]:
     with http_peer() as receiver:
         receiver.check = slack_check
-        yield receiver
-
-
-@pytest.fixture
-def silent_port() -> Iterator[int]:
-    with silent_tcp_peer() as port:
-        yield port
-
-
-@pytest.fixture
-def http_receiver() -> Iterator[HttpReceiver]:
-    with http_peer() as receiver:
         yield receiver

@@ -98,9 +98,9 @@ def test_smtp_550_fails_permanently_with_the_code_and_is_not_retried(
 
 
 def test_smtp_server_without_banner_times_out_instead_of_hanging(
-        tmp_path: Path, silent_port: int) -> None:
+        tmp_path: Path, silent_tcp_port: int) -> None:
     url = f"sqlite:///{tmp_path / 'a.db'}"
-    config = app_config(tmp_path, url, [email_channel(silent_port, timeout=1)])
+    config = app_config(tmp_path, url, [email_channel(silent_tcp_port, timeout=1)])
     with Archive(url) as archive:
         seed_report(config, archive)
         started = time.monotonic()
