@@ -88,7 +88,7 @@ def _run(config: AppConfig, archive: Any, now: datetime, all_sources: bool,
     from monitor.health import check_health
     from monitor.recovery import recover_unfinished_cycles
 
-    archive.upsert_sources([_source_row(s) for s in config.sources])
+    archive.upsert_sources(list(config.sources))
     recover_unfinished_cycles(config, archive, extractor)
     last_runs = {s.name: s.last_run for s in archive.source_status()}
     enabled = [s for s in config.sources if s.enabled]
@@ -123,14 +123,6 @@ def _ingest(config: AppConfig, archive: Any, cycle_id: int, due: list[Source],
         ingestor.finish()
         report.sources = ingestor.reports
         report.new_matches = ingestor.new_matches
-
-
-def _source_row(src: Source) -> Any:
-    # upsert_sources reads `config_hash` off each item; the crawler's Source has none.
-    from monitor.archive import SourceIn, config_hash
-
-    return SourceIn(name=src.name, kind=src.kind, url=src.url, language=src.language,
-                    enabled=src.enabled, config_hash=config_hash(src.model_dump(mode="json")))
 
 
 def _crawl_records(config: AppConfig, archive: Any, due: list[Source]) -> Iterator[dict[str, Any]]:
