@@ -17,13 +17,12 @@ import json
 import os
 import random
 import secrets
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +31,10 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitor.archive import Archive  # noqa: E402
-from monitor.archive.models import Article  # noqa: E402
-from monitor.query.export import export  # noqa: E402
-from monitor.query.search import search  # noqa: E402
+from monitor.archive import Archive
+from monitor.archive.models import Article
+from monitor.query.export import export
+from monitor.query.search import search
 
 PG_URL = os.environ.get("DEFWATCH_BENCH_POSTGRES_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -60,7 +59,7 @@ def generate(n: int, seed: int = 11) -> tuple[list[dict[str, Any]], list[str]]:
     for rank in range(1, len(vocab) + 1):
         total += 1.0 / rank
         cum.append(total)
-    start = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2020, 1, 1, tzinfo=UTC)
     rows = []
     for i in range(n):
         words = rng.choices(vocab, cum_weights=cum, k=WORDS_PER_TEXT)
@@ -109,7 +108,7 @@ def queries(vocab: list[str], n: int, seed: int = 5) -> list[tuple[str, str]]:
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def time_search(url: str, qs: list[tuple[str, str]]) -> dict[str, Any]:

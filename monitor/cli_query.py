@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 import sys
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -20,9 +20,9 @@ from monitor.errors import UsageError
 
 logger = logging.getLogger(__name__)
 
-Since = Annotated[Optional[str], typer.Option("--since", help="From this day (YYYY-MM-DD).")]
-Until = Annotated[Optional[str], typer.Option("--until", help="Up to this day, inclusive.")]
-Limit = Annotated[Optional[str], typer.Option("--limit", help="At most N rows (1-1000).")]
+Since = Annotated[str | None, typer.Option("--since", help="From this day (YYYY-MM-DD).")]
+Until = Annotated[str | None, typer.Option("--until", help="Up to this day, inclusive.")]
+Limit = Annotated[str | None, typer.Option("--limit", help="At most N rows (1-1000).")]
 
 SEARCH_HELP = """Full-text search of the archive, best matches first, with highlighted snippets.
 
@@ -66,8 +66,8 @@ def search(
     query: Annotated[str, typer.Argument(help="What to look for (see above).")],
     since: Since = None,
     until: Until = None,
-    source: Annotated[Optional[str], typer.Option("--source", help="Only this source.")] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", help="Only this language (en, fa, ur).")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Only this language (en, fa, ur).")] = None,
     matches_only: Annotated[bool, typer.Option("--matches-only", help="Only articles flagged as visits.")] = False,
     limit: Limit = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json (JSON Lines) or csv")] = "table",
@@ -93,10 +93,10 @@ def events(
     fmt: Annotated[str, typer.Option("--format", help="table or json (JSON Lines)")] = "table",
     since: Since = None,
     until: Until = None,
-    direction: Annotated[Optional[str], typer.Option("--direction", help="PK-IR (Pakistani visitor in Iran) or IR-PK.")] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", help="visit, hosting, delegation or port_call.")] = None,
-    official: Annotated[Optional[str], typer.Option("--official", help="A name or any alias in the gazetteer.")] = None,
-    location: Annotated[Optional[str], typer.Option("--location", help="City or place (aliases too).")] = None,
+    direction: Annotated[str | None, typer.Option("--direction", help="PK-IR (Pakistani visitor in Iran) or IR-PK.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="visit, hosting, delegation or port_call.")] = None,
+    official: Annotated[str | None, typer.Option("--official", help="A name or any alias in the gazetteer.")] = None,
+    location: Annotated[str | None, typer.Option("--location", help="City or place (aliases too).")] = None,
     limit: Limit = None,
 ) -> None:
     """List events, newest first (without a subcommand)."""
@@ -129,7 +129,7 @@ def events_mark(
     event_id: Annotated[str, typer.Argument(metavar="ID", help="Event id.")],
     false_positive: Annotated[bool, typer.Option("--false-positive", help="Not a visit: never alert on it again.")] = False,
     clear: Annotated[bool, typer.Option("--clear", help="Undo a false-positive mark.")] = False,
-    note: Annotated[Optional[str], typer.Option("--note", help="Why (kept and shown).")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Why (kept and shown).")] = None,
 ) -> None:
     """Mark an event a false positive (its pending alerts are suppressed), or --clear it."""
     from monitor.query.feedback import mark_event
@@ -174,7 +174,7 @@ def events_split(
 @events_app.command("labels")
 def events_labels(
     ctx: typer.Context,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File (default stdout).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")] = None,
 ) -> None:
     """Export the marks as labelled examples (devset JSON Lines; `python -m monitor.evaluate FILE`)."""
     _export(ctx, "labels", "jsonl", None, None, output)
@@ -223,7 +223,7 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="csv or jsonl")] = "jsonl",
     since: Since = None,
     until: Until = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File (default stdout).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")] = None,
 ) -> None:
     """Stream articles, events or analyst labels as CSV or JSON Lines (constant memory)."""
     _export(ctx, what, fmt, since, until, output)

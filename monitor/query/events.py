@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -53,7 +53,7 @@ def _aliases(gazetteer_dir: str | None) -> tuple[dict[str, set[str]], dict[str, 
 
 @dataclass(frozen=True)
 class EventFilters:
-    window: params.Window = params.Window()
+    window: params.Window = field(default_factory=params.Window)
     direction: tuple[str, str] | None = None
     kind: str | None = None
     officials: frozenset[str] = frozenset()  # normalised canonical names (any of them)
@@ -118,9 +118,7 @@ def _keeps(event: Event, filters: EventFilters) -> bool:
         names = {_norm(o.get("name")) for o in event.officials or []}
         if not names & filters.officials:
             return False
-    if filters.locations and _norm(event.location) not in filters.locations:
-        return False
-    return True
+    return not (filters.locations and _norm(event.location) not in filters.locations)
 
 
 def iter_events(session: Session, filters: EventFilters) -> Iterator[Event]:

@@ -19,7 +19,7 @@ exported as labelled examples by `export_labels`).
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -76,7 +76,7 @@ def mark_event(archive: Any, event_id: int, *, false_positive: bool = False, cle
     if not (false_positive or clear or note):
         raise UsageError("nothing to do: give --false-positive, --clear or --note")
     note = " ".join(note.split())[:_MAX_NOTE] if note else None
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     with archive.write() as session:
         event = _event(session, event_id)
         changed = 0
@@ -104,7 +104,7 @@ def merge_events(archive: Any, keep_id: int, other_id: int,
     """Move every report of `other_id` into `keep_id` and remove `other_id`."""
     if keep_id == other_id:
         raise UsageError(f"cannot merge event {keep_id} with itself")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     with archive.write() as session:
         keep, other = _event(session, keep_id), _event(session, other_id)
         links = session.exec(select(EventArticle).where(EventArticle.event_id == other_id)).all()
@@ -130,7 +130,7 @@ def merge_events(archive: Any, keep_id: int, other_id: int,
 def split_event(archive: Any, event_id: int, article_id: int,
                 now: datetime | None = None) -> dict[str, Any]:
     """Move one report out of an event into a new event of its own (no alert)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     with archive.write() as session:
         event = _event(session, event_id)
         links = session.exec(select(EventArticle).where(EventArticle.event_id == event_id)).all()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from monitor.errors import UsageError
 
@@ -56,14 +56,14 @@ class Window:
 
     @property
     def start(self) -> datetime | None:
-        return datetime.combine(self.since, time.min, timezone.utc) if self.since else None
+        return datetime.combine(self.since, time.min, UTC) if self.since else None
 
     @property
     def end(self) -> datetime | None:
         """The first instant after `until` (exclusive bound)."""
         if self.until is None:
             return None
-        return datetime.combine(self.until + timedelta(days=1), time.min, timezone.utc)
+        return datetime.combine(self.until + timedelta(days=1), time.min, UTC)
 
 
 def parse_window(since: str | date | None, until: str | date | None) -> Window:

@@ -131,8 +131,9 @@ def _article_text(d: dict[str, Any], console: Console) -> None:
         pairs.append(("event", f"{d['event']['id']} ({d['event']['status']})"))
     match = d["match"]
     if match:
-        pairs += [("match", f"score {match['score']} {match['kind']} "
-                            f"{match['visitor_country']}→{match['host_country']}"),
+        summary = (f"score {match['score']} {match['kind']} "
+                   f"{match['visitor_country']}→{match['host_country']}")
+        pairs += [("match", summary),
                   ("officials", _officials(match["officials"])), ("location", match["location"])]
     console.print(_field_table(pairs))
     for quote in (match or {}).get("evidence", []):

@@ -46,7 +46,7 @@ _PG_HEADLINE = (f'StartSel="{HIT_START}", StopSel="{HIT_END}", MaxWords=30, MinW
 
 @dataclass(frozen=True)
 class SearchFilters:
-    window: params.Window = params.Window()
+    window: params.Window = field(default_factory=params.Window)
     source: str | None = None
     lang: str | None = None
     matches_only: bool = False

@@ -15,8 +15,7 @@ from starlette.templating import Jinja2Templates
 
 from monitor.archive.models import Source
 from monitor.errors import ArchiveError, UsageError
-from monitor.query.events import month_counts
-from monitor.query.events import list_events
+from monitor.query.events import list_events, month_counts
 from monitor.query.search import search, snippet_parts
 from monitor.query.show import article_detail, event_detail, parse_ref
 from monitor.web.api import event_filters, search_params

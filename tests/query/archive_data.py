@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -69,11 +69,11 @@ class Loaded:
 def add_records(archive: Archive, config: AppConfig, extractor: Any,
                 recs: list[dict[str, Any]]) -> dict[str, int]:
     """Archive the records and run them through extraction and clustering, like a cycle."""
-    fetched = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    fetched = datetime(2026, 1, 1, tzinfo=UTC)
     new: list[tuple[int, Any]] = []
     ids: dict[str, int] = {}
     for n, r in enumerate(recs):
-        published = datetime.fromisoformat(r["date"]).replace(hour=6, tzinfo=timezone.utc)
+        published = datetime.fromisoformat(r["date"]).replace(hour=6, tzinfo=UTC)
         url = f"https://{source_of(r)}.example/{r['date'][:4]}/{r['id']}"
         added = archive.add_article(ArticleIn(
             canonical_url=url, url=url, source=source_of(r), text=r["text"], title=r["title"],
@@ -93,6 +93,6 @@ def add_plain(archive: Archive, url: str, title: str, text: str, source: str = "
     """An article that is only archived (not extracted): hostile titles, other languages."""
     return archive.add_article(ArticleIn(
         canonical_url=url, url=url, source=source, text=text, title=title,
-        fetched_at=datetime(2026, 1, 2, tzinfo=timezone.utc),
-        published=published or datetime(2025, 6, 1, tzinfo=timezone.utc), language=language,
+        fetched_at=datetime(2026, 1, 2, tzinfo=UTC),
+        published=published or datetime(2025, 6, 1, tzinfo=UTC), language=language,
         html=html)).article_id

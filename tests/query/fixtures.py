@@ -12,8 +12,15 @@ from psycopg import sql
 
 from monitor.archive import Archive
 from tests.conftest_db import libpq_dsn
-from tests.query.archive_data import (HOSTILE_TITLE, Loaded, add_plain, add_records,
-                                      demo_config, page_html, records)
+from tests.query.archive_data import (
+    HOSTILE_TITLE,
+    Loaded,
+    add_plain,
+    add_records,
+    demo_config,
+    page_html,
+    records,
+)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 import tracemalloc
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,9 +15,7 @@ from monitor.archive.models import Article
 from monitor.query.export import export
 
 ROWS = 3000
-WORDS = ("corps commander delegation harbour frigate border commission Quetta Zahedan visit "
-         "talks defence cooperation training naval flotilla Karachi Bandar Abbas staff college "
-         "minister general admiral joint exercise").split()
+WORDS = ["corps", "commander", "delegation", "harbour", "frigate", "border", "commission", "Quetta", "Zahedan", "visit", "talks", "defence", "cooperation", "training", "naval", "flotilla", "Karachi", "Bandar", "Abbas", "staff", "college", "minister", "general", "admiral", "joint", "exercise"]
 
 
 class CountingSink:
@@ -39,7 +37,7 @@ class CountingSink:
 def bulk_articles(archive: Archive, n: int, words_per_text: int = 300, first: int = 0) -> int:
     """Insert `n` generated articles with one executemany, bypassing cleaner and dedup."""
     rng = random.Random(7 + first)
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     rows: list[dict[str, Any]] = []
     for i in range(first, first + n):
         text = " ".join(rng.choices(WORDS, k=words_per_text))

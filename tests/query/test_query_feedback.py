@@ -15,8 +15,8 @@ from monitor.archive.models import Event, EventArticle, Outbox
 from monitor.evaluate import evaluate
 from monitor.outbox import dispatch_pending
 from monitor.query.export import export
-from monitor.query.show import NotFound, show
 from monitor.query.labels import LABEL_FIELDS
+from monitor.query.show import NotFound, show
 from tests.query.archive_data import add_records, demo_config, records
 from tests.query.cli import defwatch
 
@@ -71,7 +71,7 @@ def test_false_positive_suppresses_pending_and_future_alerts(world: Any, extract
         after = _outbox(archive, event_id)
         assert {o.id for o in after} == before
         assert not [o for o in after if o.status == "pending"]
-        kind, detail = show(archive, f"event:{event_id}")
+        _, detail = show(archive, f"event:{event_id}")
         assert detail["status"] == "false_positive" and "phone call" in detail["note"]
         assert [f["action"] for f in detail["feedback"]] == ["false_positive"]
     listed = defwatch(capsys, monkeypatch, url, "events", "--format", "json")
@@ -88,7 +88,7 @@ def test_false_positive_suppresses_pending_and_future_alerts(world: Any, extract
 def test_merge_moves_reports_and_removes_the_second_event(world: Any, capsys: Any,
                                                            monkeypatch: pytest.MonkeyPatch,
                                                            tmp_path: Path) -> None:
-    url, _, ids, _ = world
+    url, _, _, _ = world
     monkeypatch.chdir(tmp_path)
     with Archive(url) as archive, archive.read() as s:
         events = s.exec(select(Event).order_by(col(Event.id))).all()

@@ -4,7 +4,7 @@ hostile input, index upkeep by triggers, and the backfill of an archive that pre
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -157,7 +157,7 @@ def test_migration_backfills_articles_archived_before_it(archive_url: str) -> No
             "INSERT INTO article (canonical_url, url, source, title, fetched_at, text, "
             "content_hash) VALUES ('https://old.example/1', 'https://old.example/1', 'old', "
             "'Old report', :now, 'Zahedan border commission met before search existed.', 'h')"),
-            {"now": datetime(2024, 1, 1, tzinfo=timezone.utc)})
+            {"now": datetime(2024, 1, 1, tzinfo=UTC)})
     engine.dispose()
     with Archive(archive_url) as archive:
         rows = search(archive, "Zahedan commission").rows

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
-
 import pytest
 from starlette.testclient import TestClient
 
@@ -101,7 +100,7 @@ def test_pages_escape_scraped_text_and_send_a_strict_csp(client: TestClient,
     assert "{{ 7*7 }}" in page and "49" not in page.split("<h1", 1)[1].split("</h1>")[0]
     assert '<iframe id="archived" sandbox srcdoc="' in page
     assert "allow-scripts" not in page and f"window.{SCRIPT_MARKER}" in page  # escaped copy
-    assert f"<script>document.documentElement" not in page
+    assert "<script>document.documentElement" not in page
     raw = client.get(f"/articles/{aid}/raw")
     assert raw.headers["content-type"].startswith("text/plain")
     assert "sandbox" in raw.headers["content-security-policy"]

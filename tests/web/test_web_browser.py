@@ -45,7 +45,7 @@ def _install_chromium() -> str | None:
         return "no /usr/bin/chromium and no apt-get to install it"
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
-        done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
+        done = subprocess.run(cmd, check=False, capture_output=True, text=True, env=env, timeout=900)
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["?"])[-1]
             return f"`{' '.join(cmd)}` failed: {last}"
