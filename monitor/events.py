@@ -48,10 +48,18 @@ class EventView:
 
 
 _GROUP_KINDS = frozenset({"delegation", "port_call"})
+# Twin cities that reports of one visit name interchangeably: GHQ and the Joint Staff are in
+# Rawalpindi while ministries are in Islamabad, and outlets write either for the same day.
+_SAME_PLACE = {"rawalpindi": "islamabad"}
 
 
 def _norm(value: str | None) -> str:
     return " ".join((value or "").lower().replace("-", " ").split())
+
+
+def _place(value: str | None) -> str:
+    name = _norm(value)
+    return _SAME_PLACE.get(name, name)
 
 
 def _direction_compatible(report: Report, event: EventView) -> bool:
@@ -70,7 +78,7 @@ def affinity(report: Report, event: EventView, window_days: int) -> int:
     if not _direction_compatible(report, event) or not _days_close(report, event, window_days):
         return 0
     shared_names = len(report.names & event.names)
-    same_place = bool(report.location and _norm(report.location) in event.locations)
+    same_place = bool(report.location and _place(report.location) in event.locations)
     if not shared_names and not same_place:
         return int(_same_unnamed_group(report, event))
     return 2 * shared_names + int(same_place) + 1
@@ -105,7 +113,7 @@ def view_of(event_id: int, reports: Sequence[Report], false_positive: bool = Fal
         visitor_country=best["visitor_country"],
         host_country=best["host_country"],
         names={n for r in reports for n in r.names},
-        locations={_norm(r.location) for r in reports if r.location},
+        locations={_place(r.location) for r in reports if r.location},
         days=[r.day for r in reports if r.day],
         kinds={r.kind for r in reports if r.kind},
         false_positive=false_positive,

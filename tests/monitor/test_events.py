@@ -62,3 +62,11 @@ def test_unnamed_delegation_reported_at_two_stops_is_one_event() -> None:
     back = rep(4, "b", date(2024, 4, 23), names=(), location="Quetta", kind="delegation",
                visitor="IR", host="PK")
     assert pick_event(back, [event], 4) is None
+
+
+def test_rawalpindi_and_islamabad_reports_of_one_day_are_one_visit() -> None:
+    ghq = view_of(1, [rep(1, "a", date(2024, 5, 7), names=(), location="Rawalpindi",
+                          visitor="IR", host="PK")])
+    capital = rep(2, "b", date(2024, 5, 7), names=("Kioumars Heidari",), location="Islamabad",
+                  visitor="IR", host="PK")
+    assert pick_event(capital, [ghq], 4) is ghq
