@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +21,8 @@ def test_crawl_through_redis_scheduler(tmp_path: Path, make_site: Callable[..., 
     try:
         client.ping()
     except redis.ConnectionError:
+        if os.environ.get("DEFWATCH_REQUIRE_REDIS") == "1":
+            pytest.fail("no Redis at 127.0.0.1:6379 (DEFWATCH_REQUIRE_REDIS=1)", pytrace=False)
         pytest.skip("no Redis at 127.0.0.1:6379")
     dupefilter_key = "feed-feed:dupefilter"  # scrapy-redis default: <spider name>:dupefilter
     client.delete(dupefilter_key)
