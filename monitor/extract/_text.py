@@ -6,6 +6,8 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 
+from spacy.tokens import Doc, Span
+
 from monitor.extract.gazetteer import PAIR, Entry, Gazetteer
 
 logger = logging.getLogger(__name__)
@@ -14,6 +16,8 @@ PIECE_CHARS = 20_000  # far below spaCy's max_length; keeps memory per piece sma
 MAX_CHARS = 250_000  # parse budget per text: a 5 MB page keeps its first relevant stretches
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 _PARAGRAPH = re.compile(r"[^\n]+")
+# A sentence ends with terminal punctuation, perhaps followed by closing quotes or brackets.
+_CLOSED = re.compile(r"[.!?][\"'”’)\]]*\s*$")
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z'’\- ]{1,40}?)\s*(?:\(|,|:|–|—|\s-\s)")
 
 
@@ -72,3 +76,21 @@ def dateline(text: str, gazetteer: Gazetteer) -> tuple[Entry | None, int]:
     if entry is None or entry.country not in PAIR:
         return None, 0
     return entry, len(text) - len(text.lstrip()) + m.end()
+
+
+def sentences(doc: Doc) -> Iterator[Span]:
+    """The parser's sentences, with fragments glued back on.
+
+    The statistical splitter sometimes breaks after "Lieutenant General (retired)" or an
+    abbreviation; the rest of the clause ("... on the sidelines of the Moscow conference")
+    then loses its subject, so a sentence without closing punctuation runs on.
+    """
+    start = None
+    for sent in doc.sents:
+        if start is None:
+            start = sent.start
+        if _CLOSED.search(sent.text) or sent.end == len(doc):
+            yield doc[start:sent.end]
+            start = None
+    if start is not None:
+        yield doc[start:len(doc)]

@@ -164,7 +164,7 @@ class Extractor:
         ctx = Context(item.date, capital)
         results = []
         for offset, doc in parsed:
-            for sent in doc.sents:
+            for sent in _text.sentences(doc):
                 spans, persons = [], []
                 for ent in sent.ents:
                     start = ent.start_char - sent.start_char

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from monitor.extract._people import Person, people
 from monitor.extract.dates import is_past_reference, resolve_date
 from monitor.extract.gazetteer import PAIR, Entry, Gazetteer, is_case_sensitive
 
@@ -34,10 +35,6 @@ _HERE = re.compile(r"\b(?:centre|center|headquarters|airport|air ?base|base|coll
                    re.IGNORECASE)
 _NATIONAL_CAPITALS = {"iranian": "place:Tehran", "pakistani": "place:Islamabad"}
 _LED_DELEGATION = re.compile(r"\bled (?:a|an|the|his) (?:[\w-]+ ){0,3}delegation\b", re.IGNORECASE)
-_NAME = re.compile(r"\s+((?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.)){1,3})")
-_NOT_NAME = {"Staff", "Committee", "Navy", "Army", "Force", "Forces", "Corps", "Command", "Staff's",
-             "Headquarters", "Ministry", "Minister", "Chief", "Chiefs", "Joint", "General", "Air",
-             "Naval", "Defence", "Defense", "Islamic", "Republic", "Iranian", "Pakistani", "The"}
 STRONG_ROLES = ("port", "hosting", "hosted", "call_on", "visiting")
 
 
@@ -51,15 +48,6 @@ class Mention:
     @property
     def country(self) -> str | None:
         return self.entry.country
-
-
-@dataclass(frozen=True)
-class Person:
-    name: str
-    title: str | None
-    country: str | None
-    start: int
-    military: bool
 
 
 @dataclass
@@ -127,38 +115,13 @@ class SentenceAnalyzer:
                     found.append((m.start(), m.end(), title))
         return found
 
-    # --- people ----------------------------------------------------------------------------
-    def people(self, sentence: str, mentions: list[Mention], titles: list[tuple[int, int, object]],
-               persons: list[tuple[int, int, str]]) -> list[Person]:
-        out = [Person(m.entry.name, m.entry.title, m.country, m.start, m.entry.military)
-               for m in mentions if m.entry.kind == "official"]
-        taken = [(m.start, m.end) for m in mentions]
-        # A name counts as an official only next to a title; NER alone also tags ship names.
-        candidates = [p for p in persons
-                      if any(e <= p[0] and p[0] - e < 40 for _s, e, _t in titles)]
-        for start, end, _title in titles:
-            m = _NAME.match(sentence, end)
-            if m and not any(w in _NOT_NAME for w in m.group(1).split()):
-                candidates.append((m.start(1), m.end(1), m.group(1)))
-        for start, end, name in candidates:
-            if any(s < end and start < e for s, e in taken):
-                continue
-            taken.append((start, end))
-            title = next((t for s, e, t in reversed(titles) if e <= start and start - e < 40), None)
-            country = next((m.country for m in reversed(mentions)
-                            if m.end <= start and start - m.end < 80 and m.country in PAIR),
-                           None) or _appositive_country(sentence, end, mentions)
-            out.append(Person(name, getattr(title, "title", None), country, start,
-                              bool(title is not None and getattr(title, "military", False))))
-        return out
-
     # --- reasoning -------------------------------------------------------------------------
     def analyze(self, sentence: str, offset: int, spans: list[tuple[int, int, str]],
                 persons: list[tuple[int, int, str]], ctx: Context) -> SentenceResult:
         res = SentenceResult(sentence, offset)
         mentions = self.mentions(sentence, spans)
         titles = self.titles(sentence)
-        res.people = self.people(sentence, mentions, titles, persons)
+        res.people = people(sentence, mentions, titles, persons)
         preds = self._predicates(sentence)
         cues = {name: bool(p.search(sentence)) for name, p in self.gaz.cues.items()}
         past = is_past_reference(sentence, ctx.pub)
@@ -374,16 +337,6 @@ class SentenceAnalyzer:
         if group and group.start() < first_pred and (not named or group.start() < min(named)):
             return "delegation"
         return "visit"
-
-
-def _appositive_country(sentence: str, end: int, mentions: list[Mention]) -> str | None:
-    """"General X, commander of the IRGC Ground Force, ..." takes its country from the apposition."""
-    if not sentence[end:end + 2].startswith(","):
-        return None
-    close = sentence.find(",", end + 1)
-    close = close if close > 0 else len(sentence)
-    return next((m.country for m in mentions
-                 if end < m.start < close and m.country in PAIR), None)
 
 
 def _other(code: str) -> str:
