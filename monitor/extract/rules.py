@@ -21,9 +21,22 @@ _LOC_BEFORE = re.compile(r"\b(?:in|at|to|into|near|off|reached|reaches|reach|rea
                          + _FILL + r"$", re.IGNORECASE)
 _FOR_BEFORE = re.compile(r"\b(?:left|leave|leaves|leaving|depart(?:ed|s|ing)?|bound|head(?:ed|s|ing)?"
                          r"|set off|fl(?:ew|y|ies) out)\s+for\s+" + _FILL + r"$", re.IGNORECASE)
-_FROM_BEFORE = re.compile(r"\b(?:from|of)\s+" + _FILL + r"$", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\b(?:from|of|back to|home to|return(?:ed|ing|s)? to)\s+" + _FILL + r"$",
+                          re.IGNORECASE)
+_RETURN_BEFORE = re.compile(r"\b(?:back|home|return(?:ed|ing|s)?)\s+(?:to|in|for)\s+" + _FILL + r"$",
+                            re.IGNORECASE)
+# "officials in Tehran said", "a source in Islamabad told": where a source sits.
+_SOURCE_BEFORE = re.compile(r"\b(?:officials?|sources?|spokes(?:man|person|woman)|analysts?|"
+                            r"diplomats?|media|observers?|reporters?|correspondents?|experts?|"
+                            r"commentators?|newspapers?|agenc(?:y|ies))\s+(?:based\s+)?in\s+$",
+                            re.IGNORECASE)
+_SOURCE_AFTER = re.compile(r"[^.;]{0,40}?\b(?:said|say|says|told|tell|reported|report|confirmed|"
+                           r"added|noted|stated|quoted|believe|believed|claimed|insisted|"
+                           r"acknowledged|denied|were quoted)\b", re.IGNORECASE)
 _AT_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?(?:headquarters\s+of\s+(?:the\s+)?)?$",
                         re.IGNORECASE)
+# Relative clauses and brackets describe a participant; a third country there is background.
+_ASIDE = re.compile(r",\s+(?:who|whose|which)\b[^;]*?(?=,\s+(?:said|told|according)\b|$)|\([^)]*\)")
 _ARRIVAL = re.compile(r"(?:arriv|reach|land|fl[eiy]|sail|steam|dock|berth|tied|will arrive|"
                       r"(?:set|due|scheduled|expected) to arrive)", re.IGNORECASE)
 _ESCORT = re.compile(r"\b(?:escort(?:ed|s|ing)?|under the (?:escort|protection) of|guarded|"
@@ -89,20 +102,30 @@ class SentenceAnalyzer:
         self._titles_exact = re.compile(rf"(?<![\w-])(?:{exact})(?![\w-])")
 
     # --- mentions ---------------------------------------------------------------------------
-    def _is_loc(self, sentence: str, start: int, entry: Entry) -> bool:
+    def _is_loc(self, sentence: str, start: int, end: int, entry: Entry,
+                titles: list[tuple[int, int, object]]) -> bool:
         if entry.kind not in ("place", "country", "institution", "third"):
             return False
         prefix = sentence[max(0, start - 80):start]
         if entry.kind == "institution":  # "at the Ministry of ..." but not "visiting Iranian Navy"
             return bool(_AT_BEFORE.search(prefix))
-        return bool(_LOC_BEFORE.search(prefix) or _FOR_BEFORE.search(prefix))
+        found = _LOC_BEFORE.search(prefix) or _FOR_BEFORE.search(prefix)
+        if not found or _RETURN_BEFORE.search(prefix):
+            return False  # "flew back to Islamabad": home, not the place visited
+        if _SOURCE_BEFORE.search(prefix) and _SOURCE_AFTER.match(sentence, end):
+            return False  # "officials in Tehran said": where the source sits
+        # "the visiting Chief of Naval Staff of Pakistan": the place names the office
+        lo = start - len(prefix) + found.start()
+        return not any(lo <= s and e <= start for s, e, _t in titles)
 
-    def mentions(self, sentence: str, spans: list[tuple[int, int, str]]) -> list[Mention]:
+    def mentions(self, sentence: str, spans: list[tuple[int, int, str]],
+                 titles: list[tuple[int, int, object]] | None = None) -> list[Mention]:
         out = []
         for start, end, key in spans:
             entry = self.gaz.entries.get(key)
             if entry is not None:
-                out.append(Mention(start, end, entry, self._is_loc(sentence, start, entry)))
+                loc = self._is_loc(sentence, start, end, entry, titles or [])
+                out.append(Mention(start, end, entry, loc))
         return out
 
     def titles(self, sentence: str) -> list[tuple[int, int, object]]:
@@ -119,8 +142,8 @@ class SentenceAnalyzer:
     def analyze(self, sentence: str, offset: int, spans: list[tuple[int, int, str]],
                 persons: list[tuple[int, int, str]], ctx: Context) -> SentenceResult:
         res = SentenceResult(sentence, offset)
-        mentions = self.mentions(sentence, spans)
         titles = self.titles(sentence)
+        mentions = self.mentions(sentence, spans, titles)
         res.people = people(sentence, mentions, titles, persons)
         preds = self._predicates(sentence)
         cues = {name: bool(p.search(sentence)) for name, p in self.gaz.cues.items()}
@@ -165,9 +188,13 @@ class SentenceAnalyzer:
     def _split(self, sentence: str, mentions: list[Mention], ctx: Context):
         invites = [m.end() for m in self.gaz.cues["invitation"].finditer(sentence)]
         locs, actors, third_locs, third_actors = [], [], [], []
+        asides = [(m.start(), m.end()) for m in _ASIDE.finditer(sentence)]
         for m in mentions:
             if m.entry.kind == "third":
-                (third_locs if m.loc else third_actors).append(m)
+                # "..., who praised Pakistan's support during the war with Israel": background,
+                # but "..., who is in Riyadh for talks," still places the meeting.
+                if m.loc or not any(a <= m.start < b for a, b in asides):
+                    (third_locs if m.loc else third_actors).append(m)
             elif m.loc and not any(0 <= m.start - end < 30 for end in invites):
                 locs.append(m)
             elif not m.loc and (m.entry.kind != "place" or m.entry.military
