@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from monitor.extract.extractor import Extraction, Official
 from monitor.extract.gazetteer import PAIR, Entry
 from monitor.extract.rules import SentenceResult
 
 MAX_EVIDENCE = 3
+_ONWARD = re.compile(r"\b(?:will|(?:is|was|are|were) (?:also )?(?:scheduled|due|expected|set|slated) to)"
+                     r"\s+(?:also\s+)?(?:visit|travel|tour|proceed|go|fly|head|call)", re.IGNORECASE)
+_LATER = re.compile(r"\b(?:also|later|then|next|onward|thereafter|afterwards|subsequently|before "
+                    r"(?:returning|leaving|flying))\b", re.IGNORECASE)
 CANCELLED_CAP = 0.3  # a text announcing that the visit is off is not an alert
 # A meeting sentence without a place scores 0.3 + extras; the host from the text's own places
 # lifts it over the default threshold, the dateline alone (a filing city) only with extras.
@@ -47,12 +53,18 @@ def _officials(sentences: list[SentenceResult]) -> list[Official]:
     return list(seen.values())
 
 
+def _onward(s: SentenceResult) -> bool:
+    return bool(_ONWARD.search(s.text) and _LATER.search(s.text))
+
+
 def _location(best: SentenceResult, agreeing: list[SentenceResult],
               sentences: list[SentenceResult], capital: Entry | None) -> str | None:
-    if best.location:
-        return best.location
-    for s in agreeing:
-        if s.location and s.host == best.host:
+    # The later legs of an itinerary ("is also scheduled to visit Risalpur") are not where the
+    # reported meeting took place; the first report of a place, in text order, is.
+    placed = [s for s in sorted(agreeing, key=lambda s: s.start)
+              if s.location and s.host == best.host]
+    for s in [*(s for s in placed if not _onward(s)), best, *placed]:
+        if s.location:
             return s.location
     for s in sentences:  # "on arrival at the General Staff headquarters"
         for country, location in s.places if s.support and not s.vetoes else ():

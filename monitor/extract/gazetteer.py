@@ -18,7 +18,7 @@ PAIR = ("IR", "PK")
 FILES = ("countries", "places", "institutions", "ships", "titles", "officials", "predicates")
 PREDICATE_ROLES = ("movement", "port", "hosting", "hosted", "call_on", "meeting", "visiting")
 CUE_NAMES = ("remote", "cancelled", "retrospective", "invitation", "sidelines", "speculative")
-VOCAB_NAMES = ("military", "ships", "groups", "diplomatic")
+VOCAB_NAMES = ("military", "ships", "groups", "diplomatic", "civilians")
 
 
 class GazetteerError(ValueError):
@@ -38,6 +38,7 @@ class Entry:
     location: str | None = None
     ships: bool = False
     terms: tuple[str, ...] = ()
+    place_kind: str = ""  # city | port | province | base | headquarters | airport | crossing
 
 
 @dataclass(frozen=True)
@@ -152,12 +153,12 @@ def _load_places(path: Path, out: dict[str, Entry]) -> None:
         kind = _str(path, where, item, "kind")
         if kind not in kinds:
             raise _fail(path, f"{where}.kind", f"must be one of {sorted(kinds)}, got {kind!r}")
-        default_loc = name if kind in {"city", "port", "base"} else ""
+        default_loc = name if kind in {"city", "port", "base", "crossing"} else ""
         location = _str(path, where, item, "location", required=False) or default_loc
         out[f"place:{name}"] = Entry(
             f"place:{name}", "place", name, _country(path, where, item), military=kind in
             {"base", "headquarters"}, location=location or None,
-            terms=(name, *_strs(path, where, item, "aliases")))
+            terms=(name, *_strs(path, where, item, "aliases")), place_kind=kind)
 
 
 def _load_named(path: Path, out: dict[str, Entry], section: str, kind: str,

@@ -48,6 +48,7 @@ _HERE = re.compile(r"\b(?:centre|center|headquarters|airport|air ?base|base|coll
                    re.IGNORECASE)
 _NATIONAL_CAPITALS = {"iranian": "place:Tehran", "pakistani": "place:Islamabad"}
 _LED_DELEGATION = re.compile(r"\bled (?:a|an|the|his) (?:[\w-]+ ){0,3}delegation\b", re.IGNORECASE)
+_PLACE_RANK = {"city": 0, "port": 0, "crossing": 2}
 STRONG_ROLES = ("port", "hosting", "hosted", "call_on", "visiting")
 
 
@@ -100,6 +101,10 @@ class SentenceAnalyzer:
         exact = "|".join(re.escape(t) for t, _ in terms if is_case_sensitive(t))
         self._titles_loose = re.compile(rf"(?<![\w-])(?:{loose})(?![\w-])", re.IGNORECASE)
         self._titles_exact = re.compile(rf"(?<![\w-])(?:{exact})(?![\w-])")
+        civil = gazetteer.vocabulary["civilians"].pattern
+        self._civilian_subject = re.compile(
+            rf"{civil}\s+(?:(?:who|which|that|are|were|is|was|have|has|had|also|still|often|"
+            rf"regularly|usually|each|every|to|and|from|of|[A-Z][\w-]+)\s+){{0,3}}$", re.IGNORECASE)
 
     # --- mentions ---------------------------------------------------------------------------
     def _is_loc(self, sentence: str, start: int, end: int, entry: Entry,
@@ -182,7 +187,11 @@ class SentenceAnalyzer:
     def _predicates(self, sentence: str) -> list[tuple[str, int, int]]:
         preds = []
         for role, pattern in self.gaz.predicates.items():
-            preds.extend((role, m.start(), m.end()) for m in pattern.finditer(sentence))
+            for m in pattern.finditer(sentence):
+                before = sentence[max(0, m.start() - 60):m.start()]
+                if role in ("movement", "port") and self._civilian_subject.search(before):
+                    continue  # "pilgrims travelling to Iran" is nobody's visit
+                preds.append((role, m.start(), m.end()))
         return sorted(preds, key=lambda p: p[1])
 
     def _split(self, sentence: str, mentions: list[Mention], ctx: Context):
@@ -236,7 +245,11 @@ class SentenceAnalyzer:
                 if after:
                     return min(after, key=lambda m: m.start)
         specific = [m for m in locs if m.entry.location]
-        return specific[0] if specific else locs[0]
+        if not specific:
+            return locs[0]
+        # A city named outright beats a facility's home city ("the Naval Headquarters detachment
+        # in Karachi"); a border crossing is where a party entered, not where it went.
+        return min(specific, key=lambda m: _PLACE_RANK.get(m.entry.place_kind, 1))
 
     def _subject_country(self, actors: list[Mention], pos: int) -> str | None:
         before = [m for m in actors if m.end <= pos]
