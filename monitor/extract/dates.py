@@ -106,6 +106,11 @@ def resolve_date(sentence: str, pub: date | None) -> date | None:
     return _weekday(sentence, pub)
 
 
+def strip_comparison(sentence: str) -> str:
+    """The sentence without verbless "since" clauses ("the first call since the strikes last month")."""
+    return _SINCE.sub(lambda m: " " * len(m.group(0)), sentence)
+
+
 def is_past_reference(sentence: str, pub: date | None) -> bool:
     """True when the sentence dates its event well before publication (an earlier visit)."""
     if pub is None:

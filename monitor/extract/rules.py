@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from monitor.extract._people import Person, people
-from monitor.extract.dates import is_past_reference, resolve_date
+from monitor.extract.dates import is_past_reference, resolve_date, strip_comparison
 from monitor.extract.gazetteer import PAIR, Entry, Gazetteer, is_case_sensitive
 
 # Words allowed between a locative preposition and the place: "at the Iranian port of",
@@ -152,6 +152,7 @@ class SentenceAnalyzer:
         res.people = people(sentence, mentions, titles, persons)
         preds = self._predicates(sentence)
         cues = {name: bool(p.search(sentence)) for name, p in self.gaz.cues.items()}
+        cues["retrospective"] = self._retrospective(sentence, ctx)
         past = is_past_reference(sentence, ctx.pub)
         locs, actors, third_locs, third_actors = self._split(sentence, mentions, ctx)
         self._implicit_location(sentence, preds, locs, actors, third_locs + third_actors, ctx)
@@ -183,6 +184,19 @@ class SentenceAnalyzer:
             return res
         self._score(res, sentence, preds, locs, actors, ctx)
         return res
+
+    def _retrospective(self, sentence: str, ctx: Context) -> bool:
+        """An earlier visit is meant, not a comparison or an earlier stage of this trip."""
+        found = [m.group(0).lower() for m in
+                 self.gaz.cues["retrospective"].finditer(strip_comparison(sentence))]
+        if not found:
+            return False
+        if ctx.pub is not None and all(f.startswith("had ") for f in found):
+            # "Earlier, the commander had met the COAS at GHQ on Monday": the same trip
+            when = resolve_date(sentence, ctx.pub)
+            if when is not None and 0 <= (ctx.pub - when).days <= 7:
+                return False
+        return True
 
     def _predicates(self, sentence: str) -> list[tuple[str, int, int]]:
         preds = []
