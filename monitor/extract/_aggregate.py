@@ -91,13 +91,15 @@ def aggregate(sentences: list[SentenceResult], capital: Entry | None,
         score = min(score, CANCELLED_CAP)
         rules.append("cancelled_visit")
     evidence = sorted(sorted(agreeing, key=lambda s: -s.score)[:MAX_EVIDENCE], key=lambda s: s.start)
-    support = [s for s in sentences if s.support and not s.vetoes]
+    # People named only in background sentences ("the president, who hosted ... last month")
+    # are not part of the visit; a supporting sentence must itself link the two sides.
+    participants = [s for s in sentences if s.support and not s.vetoes and s.linked]
     kind = "port_call" if any(s.kind == "port_call" for s in evidence) else best.kind
     dates = [s.date for s in [best, *agreeing] if s.date is not None]
     return Extraction(
         match=score >= threshold, score=min(score, 0.99), kind=kind,
         visitor_country=best.visitor, host_country=best.host,
-        officials=_officials(sorted({id(s): s for s in evidence + support}.values(),
+        officials=_officials(sorted({id(s): s for s in evidence + agreeing + participants}.values(),
                                     key=lambda s: s.start)),
         location=_location(best, agreeing, sentences, capital), event_date=dates[0] if dates else None,
         evidence=[s.text for s in evidence], rules=rules)

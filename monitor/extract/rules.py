@@ -80,6 +80,7 @@ class SentenceResult:
     vetoes: list[str] = field(default_factory=list)
     support: bool = False
     cancelled_link: bool = False
+    linked: bool = False  # has a visit or meeting predicate: may name participants
     places: list[tuple[str | None, str | None]] = field(default_factory=list)
 
 
@@ -162,6 +163,7 @@ class SentenceAnalyzer:
             cues[c] for c in ("remote", "cancelled", "retrospective"))
         res.places = [(m.country, m.entry.location) for m in locs
                       if m.entry.kind == "place" and m.entry.location]
+        res.linked = bool(preds) or bool(self.gaz.vocabulary["party"].search(sentence))
         if not preds:
             return res
         actor_countries = {m.country for m in actors}
