@@ -14,7 +14,7 @@ from typing import Any
 
 from crawler.sources import Source
 from monitor.config import AppConfig
-from monitor.crawl import CrawlJob, run_crawl
+from monitor.crawl import CrawlFailed, CrawlJob, run_crawl
 from monitor.ingest import Ingestor, SourceReport
 from monitor.schedule import due_sources
 
@@ -113,13 +113,17 @@ def _run(config: AppConfig, archive: Any, now: datetime, all_sources: bool,
 
 def _ingest(config: AppConfig, archive: Any, cycle_id: int, due: list[Source],
             report: CycleReport, progress: ProgressHook | None, extractor: Any) -> None:
-    with Ingestor(config, archive, cycle_id) as ingestor:
-        if extractor is not None:
-            ingestor._extractor = extractor  # reuse the caller's pipeline (spaCy loads in ~2 s)
-        for record in _crawl_records(config, archive, due):
-            ingestor.handle(record)
-            if progress:
-                progress(record)
+    with Ingestor(config, archive, cycle_id, extractor) as ingestor:
+        try:
+            for record in _crawl_records(config, archive, due):
+                ingestor.handle(record)
+                if progress:
+                    progress(record)
+        except CrawlFailed as exc:
+            # What arrived before the failure is kept; the sources still waiting are this
+            # cycle's failures (and count towards their health streak).
+            logger.error("crawl failed: %s", exc)
+            ingestor.fail_unfinished([s.name for s in due], str(exc))
         ingestor.finish()
         report.sources = ingestor.reports
         report.new_matches = ingestor.new_matches

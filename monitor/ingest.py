@@ -50,7 +50,8 @@ class SourceReport:
 class Ingestor:
     """Consumes crawl records one by one; call finish() once the crawl has ended."""
 
-    def __init__(self, config: AppConfig, archive: Any, cycle_id: int) -> None:
+    def __init__(self, config: AppConfig, archive: Any, cycle_id: int,
+                 extractor: Any = None) -> None:
         self.config = config
         self.archive = archive
         self.cycle_id = cycle_id
@@ -59,7 +60,8 @@ class Ingestor:
         self._pages: list[dict[str, Any]] = []
         self._new_articles: list[tuple[int, Any]] = []
         self._cleaner: Any = None
-        self._extractor: Any = None
+        # A long-lived caller (the daemon) passes its loaded pipeline: spaCy loads in ~2 s.
+        self._extractor: Any = extractor
 
     def __enter__(self) -> Ingestor:
         from monitor.clean import Cleaner
@@ -108,6 +110,17 @@ class Ingestor:
                 errors=rep.error_count, error_messages=rep.errors,
                 finish_reason=rep.finish_reason,
             )
+
+    def fail_unfinished(self, sources: list[str], reason: str) -> None:
+        """Mark every source that never reported its stats as failed with `reason`."""
+        now = datetime.now(timezone.utc)
+        for name in sources:
+            rep = self.report(name)
+            if rep.finish_reason is None:
+                rep.add_error(f"crawl failed before {name} finished: {reason}")
+                rep.finish_reason = "crawl failed"
+                rep.started_at = rep.started_at or now
+                rep.finished_at = now
 
     def _take_stats(self, rep: SourceReport, record: dict[str, Any]) -> None:
         rep.requests = int(record.get("requests") or 0)

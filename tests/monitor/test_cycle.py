@@ -150,3 +150,32 @@ def test_interval_decides_which_sources_are_due(tmp_path: Path, fresh_site: Fixt
     assert soon.sources == {} and len(soon.not_due) == 4
     later = run_cycle(config, now + timedelta(minutes=11))
     assert set(later.sources) == set(soon.not_due)
+
+
+def test_a_crawl_that_overruns_its_time_fails_its_sources_not_the_cycle(
+        tmp_path: Path, fresh_site: FixtureSite, sqlite_archive_url: str) -> None:
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held: list[socket.socket] = []
+    threading.Thread(target=lambda: held.extend(listener.accept()[0] for _ in range(8)),
+                     daemon=True).start()
+    port = listener.getsockname()[1]
+    hang = [{"name": "hanging", "kind": "rss", "url": f"http://127.0.0.1:{port}/feed.xml"}]
+    config = make_config(tmp_path, fresh_site, sqlite_archive_url, hang)
+    watch = config.watch.model_copy(update={"crawl": config.watch.crawl.model_copy(
+        update={"crawl_timeout_minutes": 0.15})})
+    from dataclasses import replace
+
+    report = run_cycle(replace(config, watch=watch), all_sources=True)
+    listener.close()
+    rep = report.sources["hanging"]
+    assert rep.finish_reason == "crawl failed" and "did not finish" in rep.errors[0]
+    with Archive(sqlite_archive_url).open() as archive, archive.read() as s:
+        runs = {r.source: r for r in s.exec(select(CrawlRun)).all()}
+        stored = len(s.exec(select(Article)).all())
+    assert runs["hanging"].errors == 1 and not runs["hanging"].ok
+    assert stored == sum(r.new for r in report.sources.values())
