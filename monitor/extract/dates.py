@@ -21,6 +21,9 @@ _RELATIVE = re.compile(r"\b(today|tonight|this (?:morning|afternoon|evening)|yes
 _FUTURE = re.compile(r"\b(will|shall|is (?:due|set|scheduled|expected|slated|to)|are (?:due|set|"
                      r"scheduled|expected|to)|due to|set to|scheduled|expected|plans? to|"
                      r"would|next|coming|upcoming|this coming)\b", re.IGNORECASE)
+_VAGUE = re.compile(r"\b(?:next|later this|early next|later next|the coming|in the coming|within the "
+                    r"next) (?:week|month|year|days|weeks|months)\b|\bsoon\b|\bshortly\b|"
+                    r"\bin (?:early|mid|late)[- ]\w+", re.IGNORECASE)
 # A dateline ("TEHRAN, Aug. 13 (MNA) –") dates the report, not the visit.
 _DATELINE = re.compile(r"^\s*[A-Z][\w .'’-]{1,40}?(?:,\s*[^–—:\n]{0,40})?\s*(?:–|—|:|\s-\s)")
 
@@ -98,6 +101,10 @@ def resolve_date(sentence: str, pub: date | None) -> date | None:
     found = _explicit(sentence, pub)
     if found or pub is None:
         return found
+    if _VAGUE.search(sentence):
+        # "will travel to Tehran next week, officials confirmed on Thursday": the weekday
+        # dates the announcement; the visit itself has no date yet.
+        return None
     rel = _RELATIVE.search(sentence)
     if rel:
         word = rel.group(1).lower()

@@ -36,7 +36,7 @@ _SOURCE_AFTER = re.compile(r"[^.;]{0,40}?\b(?:said|say|says|told|tell|reported|r
 _AT_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?(?:headquarters\s+of\s+(?:the\s+)?)?$",
                         re.IGNORECASE)
 # Relative clauses and brackets describe a participant; a third country there is background.
-_ASIDE = re.compile(r",\s+(?:who|whose|which)\b[^;]*?(?=,\s+(?:said|told|according)\b|$)|\([^)]*\)")
+_ASIDE = re.compile(r",\s+(?:who|whose|which)\b[^,;]*|\([^)]*\)")
 _ARRIVAL = re.compile(r"(?:arriv|reach|land|fl[eiy]|sail|steam|dock|berth|tied|will arrive|"
                       r"(?:set|due|scheduled|expected) to arrive)", re.IGNORECASE)
 _ESCORT = re.compile(r"\b(?:escort(?:ed|s|ing)?|under the (?:escort|protection) of|guarded|"
@@ -48,6 +48,8 @@ _HERE = re.compile(r"\b(?:centre|center|headquarters|airport|air ?base|base|coll
                    re.IGNORECASE)
 _NATIONAL_CAPITALS = {"iranian": "place:Tehran", "pakistani": "place:Islamabad"}
 _LED_DELEGATION = re.compile(r"\bled (?:a|an|the|his) (?:[\w-]+ ){0,3}delegation\b", re.IGNORECASE)
+_WITH_VISITING = re.compile(r"\b(?:with|met|meets|received|receives|welcomed|hosted|greeted)\s+"
+                            r"(?:the\s+)?$", re.IGNORECASE)
 _PLACE_RANK = {"city": 0, "port": 0, "crossing": 2}
 STRONG_ROLES = ("port", "hosting", "hosted", "call_on", "visiting")
 
@@ -208,7 +210,8 @@ class SentenceAnalyzer:
                 if role in ("movement", "port") and self._civilian_subject.search(before):
                     continue  # "pilgrims travelling to Iran" is nobody's visit
                 preds.append((role, m.start(), m.end()))
-        return sorted(preds, key=lambda p: p[1])
+        # "visiting" is also a movement; as an adjective ("the visiting admiral") it marks a role.
+        return sorted(preds, key=lambda p: (p[1], p[0] != "visiting"))
 
     def _split(self, sentence: str, mentions: list[Mention], ctx: Context):
         invites = [m.end() for m in self.gaz.cues["invitation"].finditer(sentence)]
@@ -378,9 +381,14 @@ class SentenceAnalyzer:
               res: SentenceResult, capital: Entry | None) -> str:
         if self.gaz.vocabulary["ships"].search(sentence):
             return "port_call"
+        asides = [(m.start(), m.end()) for m in _ASIDE.finditer(sentence)]
         for role, start, _end in preds:
-            if role == "hosting" and self._subject_country(actors, start) == res.host:
-                return "hosting"
+            if any(a <= start < b for a, b in asides):
+                continue  # "X, who is on an official visit to Pakistan, called on ..."
+            if role == "visiting" and not _WITH_VISITING.search(sentence[max(0, start - 25):start]):
+                continue  # "X and visiting Y discussed" is told from neither side
+            if role in ("hosting", "visiting") and self._subject_country(actors, start) == res.host:
+                return "hosting"  # "received / in a meeting with the visiting ..."
             if role == "call_on" and capital is not None and capital.country == res.host:
                 return "hosting"  # "X called on the COAS at GHQ", filed from the host's side
             if role in ("hosting", "hosted", "call_on", "movement", "port"):
