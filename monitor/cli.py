@@ -10,7 +10,7 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -29,8 +29,8 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 @dataclass
 class Globals:
-    config_dir: Optional[Path]
-    db: Optional[str]
+    config_dir: Path | None
+    db: str | None
     debug: bool
 
     def config(self):  # type: ignore[no-untyped-def]
@@ -42,9 +42,9 @@ class Globals:
 @app.callback()
 def _global_options(
     ctx: typer.Context,
-    config: Annotated[Optional[Path], typer.Option(
+    config: Annotated[Path | None, typer.Option(
         "--config", envvar="DEFWATCH_CONFIG", help="Config directory [default: ./config]")] = None,
-    db: Annotated[Optional[str], typer.Option(
+    db: Annotated[str | None, typer.Option(
         "--db", envvar="DEFWATCH_DB",
         help="Archive SQLAlchemy URL [default: sqlite:///./data/defwatch.db]")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
@@ -110,8 +110,8 @@ def clean(
 @app.command()
 def extract(
     ctx: typer.Context,
-    source: Annotated[Optional[str], typer.Argument(help="JSON Lines file, or - for stdin.")] = "-",
-    html: Annotated[Optional[list[Path]], typer.Option("--html", help="Clean these HTML pages first.")] = None,
+    source: Annotated[str | None, typer.Argument(help="JSON Lines file, or - for stdin.")] = "-",
+    html: Annotated[list[Path] | None, typer.Option("--html", help="Clean these HTML pages first.")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the rules that fired.")] = False,
 ) -> None:
     """Flag Iran–Pakistan military visits in texts: one JSON line out per line in."""
@@ -149,5 +149,5 @@ def main() -> None:
 
 
 # Command groups owned by other modules register themselves on `app` when imported.
-from monitor import cli_alerts as _cli_alerts  # noqa: E402,F401
-from monitor import cli_query as _cli_query  # noqa: E402,F401
+from monitor import cli_alerts as _cli_alerts  # noqa: F401
+from monitor import cli_query as _cli_query  # noqa: F401

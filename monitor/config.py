@@ -31,7 +31,7 @@ ALERTS_FILE = "alerts.yaml"
 WATCH_FILE = "watch.yaml"
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_SECRET_KEY = re.compile(r"secret|token|password|key|dsn|webhook|smtp_url", re.I)
+_SECRET_KEY = re.compile(r"secret|token|password|key|dsn|webhook|smtp_url", re.IGNORECASE)
 _TRUE = {"1", "true", "yes", "on"}
 
 

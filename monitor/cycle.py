@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crawler.sources import Source
@@ -73,7 +73,7 @@ def run_cycle(
     """
     from monitor.archive import Archive
 
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     own = archive is None
     archive = archive or Archive(config.db_url).open()
     try:
@@ -101,12 +101,12 @@ def _run(config: AppConfig, archive: Any, now: datetime, all_sources: bool,
     try:
         if due:
             _ingest(config, archive, cycle_id, due, report, progress, extractor)
-        check_health(config, archive, datetime.now(timezone.utc))
+        check_health(config, archive, datetime.now(UTC))
     except BaseException:
-        archive.finish_cycle(cycle_id, datetime.now(timezone.utc), "failed")
+        archive.finish_cycle(cycle_id, datetime.now(UTC), "failed")
         raise
     report.alerts = _deliver(config, archive, now)
-    report.finished_at = datetime.now(timezone.utc)
+    report.finished_at = datetime.now(UTC)
     archive.finish_cycle(cycle_id, report.finished_at, "ok")
     return report
 
@@ -145,4 +145,4 @@ def _deliver(config: AppConfig, archive: Any, now: datetime) -> list[dict[str, A
     """Send pending alerts (at the real time: the cycle may have taken a while)."""
     from monitor.outbox import dispatch_pending
 
-    return dispatch_pending(config, archive, max(now, datetime.now(timezone.utc)))
+    return dispatch_pending(config, archive, max(now, datetime.now(UTC)))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Self
 
 from monitor.config import AppConfig
 
@@ -63,7 +63,7 @@ class Ingestor:
         # A long-lived caller (the daemon) passes its loaded pipeline: spaCy loads in ~2 s.
         self._extractor: Any = extractor
 
-    def __enter__(self) -> Ingestor:
+    def __enter__(self) -> Self:
         from monitor.clean import Cleaner
 
         self._cleaner = Cleaner().__enter__()
@@ -113,7 +113,7 @@ class Ingestor:
 
     def fail_unfinished(self, sources: list[str], reason: str) -> None:
         """Mark every source that never reported its stats as failed with `reason`."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for name in sources:
             rep = self.report(name)
             if rep.finish_reason is None:
@@ -157,7 +157,7 @@ class Ingestor:
                 source=page["source"], title=result.title or hint.get("title"),
                 author=result.author, sitename=result.sitename,
                 published=result.date or _parse_time(hint.get("published")),
-                fetched_at=_parse_time(page.get("fetched_at")) or datetime.now(timezone.utc),
+                fetched_at=_parse_time(page.get("fetched_at")) or datetime.now(UTC),
                 language=result.language, text=result.text, html=page.get("html") or "",
             ))
             if added.new:
@@ -199,7 +199,7 @@ def _parse_time(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value
     try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(str(value))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

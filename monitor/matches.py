@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -40,7 +40,7 @@ def store_extractions(config: AppConfig, archive: Any, new_articles: Sequence[tu
         if not ext.match:
             continue
         with archive.write() as session:
-            found.append(_store_match(config, session, ext, datetime.now(timezone.utc)))
+            found.append(_store_match(config, session, ext, datetime.now(UTC)))
     return found
 
 
@@ -95,7 +95,7 @@ def candidate_events(session: Session, report: Report, window_days: int) -> list
         lo, hi = report.day - timedelta(days=window_days), report.day + timedelta(days=window_days)
         query = query.where(
             (col(Event.event_date).between(lo, hi)) | (col(Event.event_date).is_(None))
-            | (col(Event.first_seen) >= datetime.combine(lo, datetime.min.time(), timezone.utc))
+            | (col(Event.first_seen) >= datetime.combine(lo, datetime.min.time(), UTC))
         )
     views = []
     for event in session.exec(query).all():
@@ -170,7 +170,7 @@ def reextract_all(config: AppConfig, archive: Any, progress_console: Any = None,
                          progress_console):
         with archive.write() as session:
             if ext.match:
-                _store_match(config, session, ext, datetime.now(timezone.utc))
+                _store_match(config, session, ext, datetime.now(UTC))
                 after.add(int(ext.id))
             elif ext.id in before:
                 _drop_match(session, int(ext.id))

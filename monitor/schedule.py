@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from crawler.sources import DEFAULT_INTERVAL, Source
 
@@ -13,7 +13,7 @@ def next_run(source: Source, last_run: datetime | None) -> datetime | None:
     if last_run is None:
         return None
     if last_run.tzinfo is None:
-        last_run = last_run.replace(tzinfo=timezone.utc)
+        last_run = last_run.replace(tzinfo=UTC)
     if source.cron:
         from apscheduler.triggers.cron import CronTrigger
 

@@ -9,8 +9,12 @@ from typing import Any
 from pydantic import BaseModel
 from typer.main import get_command
 
-from alerts.config import (ConsoleChannelConfig, EmailChannelConfig, SlackChannelConfig,
-                           WebhookChannelConfig)
+from alerts.config import (
+    ConsoleChannelConfig,
+    EmailChannelConfig,
+    SlackChannelConfig,
+    WebhookChannelConfig,
+)
 from crawler.sources import Source
 from monitor.cli import app
 from monitor.config import WatchSettings
@@ -36,7 +40,7 @@ def test_every_cli_command_is_in_the_readme() -> None:
         if " " in path:  # a subcommand: named with its group somewhere in the README
             found = path in README
         else:  # a command: a line of its own in the command list
-            found = re.search(rf"^\s+{path}\b", block, re.M) is not None
+            found = re.search(rf"^\s+{path}\b", block, re.MULTILINE) is not None
         if not found:
             missing.append(path)
     assert not missing, f"commands missing from README.md: {missing}"

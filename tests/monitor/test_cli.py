@@ -23,7 +23,7 @@ def defwatch(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
     full = {k: v for k, v in os.environ.items() if not k.startswith("DEFWATCH_")}
     full.update({"PYTHONPATH": str(ROOT), "COLUMNS": "200"}, **(env or {}))
     return subprocess.run([sys.executable, "-m", "monitor", *args], cwd=cwd, env=full,
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_clean_prints_one_json_line_per_page_and_reports_unreadable_files(
 def test_make_demo_entry_point_runs_one_offline_cycle(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "monitor.demo"], cwd=tmp_path,
                           env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = proc.stdout
     assert "Fixture news site: http://127.0.0.1:" in out

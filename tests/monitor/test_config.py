@@ -72,8 +72,8 @@ def test_db_url_and_config_dir_come_from_env(tmp_path: Path) -> None:
         ("sources:\n  - name: a\n    kind: rss\n    url: https://e.org/f\n    colour: red\n",
          "colour"),
         ("sources:\n  - name: a\n    kind: rss\n    url: javascript:alert(1)\n", "url"),
-        ("sources:\n  - name: a\n    kind: rss\n    url: https://e.org/f\n"
-         "  - name: a\n    kind: rss\n    url: https://e.org/g\n", "duplicate"),
+        (("sources:\n  - name: a\n    kind: rss\n    url: https://e.org/f\n"
+          "  - name: a\n    kind: rss\n    url: https://e.org/g\n"), "duplicate"),
         ("sources:\n  - name: a\n    kind: rss\n   url: [unclosed\n", "line"),
         ("sources:\n  - name: a\n    kind: rss\n    url: ${NOT_SET_ANYWHERE}\n", "NOT_SET_ANYWHERE"),
         ("sources:\n  - name: a\n    kind: listing\n    url: https://e.org/\n    allow: '(('\n",
@@ -111,7 +111,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("DEFWATCH_")}
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "monitor", *args], capture_output=True,
-                          text=True, cwd=ROOT, env=full_env, timeout=120)
+                          text=True, cwd=ROOT, env=full_env, timeout=120, check=False)
 
 
 def test_cli_config_error_is_one_line_exit_2_without_traceback(tmp_path: Path) -> None:
@@ -138,8 +138,8 @@ def test_shipped_config_is_valid_and_has_twenty_enabled_outlets() -> None:
 
 
 def test_reference_alerts_file_documents_every_channel_kind_and_parses() -> None:
-    from monitor.config import read_yaml
     from alerts import parse_channels
+    from monitor.config import read_yaml
 
     env = {"DEFWATCH_SMTP_URL": "smtp://u:p@127.0.0.1:25",
            "DEFWATCH_SLACK_WEBHOOK": "https://hooks.slack.com/services/T/B/X",

@@ -5,9 +5,8 @@ Real components throughout: the crawl subprocess (Scrapy), trafilatura, spaCy an
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import yaml
 from sqlmodel import select
 
 from monitor.archive import Archive
-from monitor.archive.models import Article, CrawlRun, Event, FeedState, Match, Outbox
+from monitor.archive.models import Article, CrawlRun, FeedState, Match
 from monitor.config import load_config
 from monitor.cycle import run_cycle
 from monitor.demo import write_demo_config
@@ -144,7 +143,7 @@ def test_broken_sources_are_reported_while_others_complete(
 def test_interval_decides_which_sources_are_due(tmp_path: Path, fresh_site: FixtureSite,
                                                 archive_url: str) -> None:
     config = make_config(tmp_path, fresh_site, archive_url)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     run_cycle(config, now)
     soon = run_cycle(config, now + timedelta(minutes=1))
     assert soon.sources == {} and len(soon.not_due) == 4

@@ -44,8 +44,9 @@ def test_every_fixture_article_reads_as_an_article(site: FixtureSite) -> None:
 
 
 def test_plain_prose_without_og_type_is_an_article() -> None:
-    text = "\n".join(["The delegation met officials to discuss training and border security "
-                      "over two days of talks in the capital, officials said."] * 4)
+    sentence = ("The delegation met officials to discuss training and border security "
+                "over two days of talks in the capital, officials said.")
+    text = "\n".join([sentence] * 4)
     result = CleanResult(text, "T", None, None, "en", None, None, None)
     assert not_article_reason(result, "https://example.org/news/2024/delegation-visit") is None
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from crawler.sources import parse_sources
 from monitor.schedule import due_sources, next_run
 
-NOW = datetime(2026, 1, 5, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 SOURCES = parse_sources({"sources": [
     {"name": "fast", "kind": "rss", "url": "https://e.org/a", "interval": "15m"},
     {"name": "slow", "kind": "rss", "url": "https://e.org/b", "interval": "1d"},
@@ -24,9 +24,9 @@ def test_interval_and_cron_decide_due() -> None:
             "cron": NOW - timedelta(hours=1)}  # last ran 11:00, next 06:00 tomorrow
     assert [s.name for s in due_sources(SOURCES, last, NOW)] == ["fast"]
     assert next_run(SOURCES[2], NOW - timedelta(hours=1)) == datetime(2026, 1, 6, 6, 0,
-                                                                       tzinfo=timezone.utc)
+                                                                       tzinfo=UTC)
 
 
 def test_cron_run_at_fire_time_is_not_due_again_at_once() -> None:
-    fired = datetime(2026, 1, 5, 6, 0, tzinfo=timezone.utc)
+    fired = datetime(2026, 1, 5, 6, 0, tzinfo=UTC)
     assert due_sources(SOURCES[2:], {"cron": fired}, fired + timedelta(seconds=5)) == []
