@@ -25,6 +25,8 @@ run: install
 
 test: install
 	$(PY) tests/services.py ensure
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check crawler monitor alerts tests bench
 	$(VENV)/bin/pytest -q
 
 eval: install
