@@ -50,6 +50,9 @@ _NATIONAL_CAPITALS = {"iranian": "place:Tehran", "pakistani": "place:Islamabad"}
 _LED_DELEGATION = re.compile(r"\bled (?:a|an|the|his) (?:[\w-]+ ){0,3}delegation\b", re.IGNORECASE)
 _WITH_VISITING = re.compile(r"\b(?:with|met|meets|received|receives|welcomed|hosted|greeted)\s+"
                             r"(?:the\s+)?$", re.IGNORECASE)
+_TOPIC = re.compile(r"\b(?:discuss(?:ed|es|ing)?|reviewed|talked about|on ways to|the role of|praised|"
+                    r"lauded|appreciated|thanked|condemned|criticised|criticized)\b[^;]*?(?=;|, according|"
+                    r", (?:a|the) (?:statement|spokesman|official)|$)", re.IGNORECASE)
 _PLACE_RANK = {"city": 0, "port": 0, "crossing": 2}
 STRONG_ROLES = ("port", "hosting", "hosted", "call_on", "visiting")
 
@@ -254,7 +257,18 @@ class SentenceAnalyzer:
         arrivals = [start for role, start, _end in preds
                     if role == "port" or (role == "movement" and _ARRIVAL.match(sentence, start))]
         subject = {m.country for m in actors if arrivals and m.start < arrivals[0]}
-        if subject == {_other(capital.country or "IR")}:
+        guest = _other(capital.country or "IR")
+        # "Among the visitors was a Pakistani delegation" under a TEHRAN dateline.
+        roles = {r for r, *_ in preds}
+        marks = [e for r, _s, e in preds if r == "visiting"]
+        visitors = ({m.country for m in actors} if marks and not roles & {"hosting", "hosted", "call_on"}
+                    and all(m.start >= marks[0] for m in actors)
+                    and any(m.start - marks[0] < 40 for m in actors) else set())
+        # "X received a delegation of Iran's border guard" under a QUETTA dateline.
+        hosts = [s for r, s, _e in preds if r == "hosting"]
+        hosted = ({m.country for m in actors} if hosts and "hosted" not in roles
+                  and all(m.start > hosts[0] for m in actors) else set())
+        if guest in (subject or visitors or hosted) and len(subject or visitors or hosted) == 1:
             locs.append(Mention(-1, -1, capital, True))
 
     def _choose_location(self, preds: list[tuple[str, int, int]], locs: list[Mention]) -> Mention:
@@ -354,6 +368,11 @@ class SentenceAnalyzer:
             sentence = _ESCORT.sub(lambda m: " " * len(m.group(0)), sentence)
             mentions = [m for m in mentions if not any(a <= m.start < b for a, b in escorts)]
             titles = [t for t in titles if not any(a <= t[0] < b for a, b in escorts)]
+        # "The two ministers discussed the role of the Frontier Corps": a topic, not a party.
+        topics = [(m.start(), m.end()) for m in _TOPIC.finditer(sentence)]
+        mentions = [m for m in mentions if not any(a <= m.start < b for a, b in topics)]
+        titles = [t for t in titles if not any(a <= t[0] < b for a, b in topics)]
+        sentence = _TOPIC.sub(lambda m: " " * len(m.group(0)), sentence)
         if any(m.entry.military and m.country in PAIR for m in mentions):
             return True
         if any(getattr(t, "military", False) for _s, _e, t in titles):
@@ -387,7 +406,10 @@ class SentenceAnalyzer:
                 continue  # "X, who is on an official visit to Pakistan, called on ..."
             if role == "visiting" and not _WITH_VISITING.search(sentence[max(0, start - 25):start]):
                 continue  # "X and visiting Y discussed" is told from neither side
-            if role in ("hosting", "visiting") and self._subject_country(actors, start) == res.host:
+            subject = self._subject_country(actors, start)
+            if role == "hosting" and subject is None and "dateline_location" in res.rules:
+                return "hosting"  # "X received the Iranian delegation", filed from the host city
+            if role in ("hosting", "visiting") and subject == res.host:
                 return "hosting"  # "received / in a meeting with the visiting ..."
             if role == "call_on" and capital is not None and capital.country == res.host:
                 return "hosting"  # "X called on the COAS at GHQ", filed from the host's side
