@@ -127,3 +127,85 @@ def test_to_dict_contract(extractor: Extractor) -> None:
                           "officials", "location", "event_date", "evidence", "rules"]
     assert data["id"] == "a1" and data["event_date"] == "2025-03-04" and data["rules"]
     assert "rules" not in extractor.extract(POSITIVES["visit"][0], date=PUB).to_dict()
+
+
+def test_rank_abbreviations_are_never_names(extractor: Extractor) -> None:
+    text = ("TEHRAN, Jun 5 (IRNA) – Iranian Defence Minister Brigadier General Mohammad Reza "
+            "Ashtiani received Pakistan's Secretary Defence Lt Gen (Retd) Tariq Mahmood Khan in "
+            "Tehran on Monday.")
+    got = extractor.extract(text, date="2023-06-06")
+    names = {o.name: o.country for o in got.officials}
+    assert got.match
+    assert not {"Lt Gen", "Retd", "Lt", "Gen"} & set(names)
+    # the nationality comes from the person's own phrase, not from the host named before
+    assert names.get("Tariq Mahmood Khan") == "PK"
+
+
+def test_unknown_official_without_nationality_gets_none(extractor: Extractor) -> None:
+    text = ("TEHRAN, Jun 5 (IRNA) – Iranian Defence Minister Brigadier General Mohammad Reza "
+            "Ashtiani met the visiting Pakistani delegation; the Secretary Defence Lt Gen (Retd) "
+            "Tariq Mahmood Khan led the delegation in Tehran on Monday.")
+    got = extractor.extract(text, date="2023-06-06")
+    assert all(o.country != "IR" for o in got.officials if o.name == "Tariq Mahmood Khan")
+
+
+def test_place_of_a_source_is_not_the_location(extractor: Extractor) -> None:
+    text = ("KARACHI: Two Iranian navy ships docked at Karachi on Monday for a goodwill visit. "
+            "Officials in Tehran said more port calls were planned.")
+    got = extractor.extract(text, date="2025-01-21")
+    assert got.match and got.location == "Karachi" and got.host_country == "PK"
+    alone = extractor.extract("ISLAMABAD: Pakistani army officials in Tehran said on Monday that "
+                              "border talks with Iran would resume.", date="2025-01-21")
+    assert alone.location != "Tehran"
+
+
+def test_officials_are_only_people_of_the_visit(extractor: Extractor) -> None:
+    text = ("RAWALPINDI: Iran's navy commander Rear Admiral Shahram Irani called on Chief of Army "
+            "Staff General Asim Munir at GHQ on Monday.\n\nSeparately, Prime Minister Shehbaz "
+            "Sharif inaugurated a motorway in Lahore, where Foreign Minister Ishaq Dar was also "
+            "present.")
+    got = extractor.extract(text, date="2025-03-04")
+    assert got.match
+    assert {o.name for o in got.officials} == {"Shahram Irani", "Syed Asim Munir"}
+
+
+@pytest.mark.parametrize("text", [
+    # an appeal is not a call on someone
+    "TEHRAN (Tasnim) – Iran's border guard commander called on Pakistan's Frontier Corps to step "
+    "up patrols on the border on Monday.",
+    # a visit put on hold
+    "ISLAMABAD: A planned visit to Tehran by Pakistan's army chief has been put on hold, "
+    "officials said on Monday.",
+    # a denial
+    "RAWALPINDI: The ISPR denied reports that the army chief would travel to Tehran on "
+    "Wednesday; there is no plan for such a visit.",
+    # a visit conditional on circumstances, with no date
+    "RAWALPINDI: A visit by Iran's army commander to Rawalpindi would be scheduled once the "
+    "security situation allowed, officials said on Monday.",
+    # civilians travelling are nobody's visit
+    "QUETTA: The Frontier Corps said it had deployed escorts for pilgrims travelling to Iran "
+    "through Taftan on Monday.",
+    # a military topic does not make civilian talks military
+    "ISLAMABAD: Iran's interior minister held talks with his Pakistani counterpart in Islamabad "
+    "on Monday. The two ministers discussed the role of the Frontier Corps and Iran's border "
+    "guard in curbing smuggling.",
+])
+def test_error_classes_from_the_blind_set(extractor: Extractor, text: str) -> None:
+    assert not extractor.extract(text, date="2025-03-04").match
+
+
+def test_itinerary_legs_and_crossings_do_not_move_the_location(extractor: Extractor) -> None:
+    text = ("The commander of Iran's Air Force held talks with his Pakistani counterpart in "
+            "Islamabad on Tuesday. Brigadier General Hamid Vahedi was also scheduled to visit the "
+            "PAF academy in Risalpur and an airbase in Karachi.")
+    assert extractor.extract(text, date="2024-09-11").location == "Islamabad"
+    crossing = ("QUETTA: A delegation of the Frontier Corps travelled to the Iranian border town "
+                "of Mirjaveh on Tuesday for talks with Iran's border guard.")
+    assert extractor.extract(crossing, date="2024-09-25").location == "Mirjaveh"
+
+
+def test_next_week_gives_no_date(extractor: Extractor) -> None:
+    text = ("ISLAMABAD: Defence Minister Khawaja Asif will travel to Tehran next week at the "
+            "invitation of his Iranian counterpart, officials confirmed on Thursday.")
+    got = extractor.extract(text, date="2025-10-09")
+    assert got.match and got.event_date is None
