@@ -1,6 +1,7 @@
 """Search and export speed at 100,000 articles, on SQLite (FTS5) and PostgreSQL (tsvector + GIN).
 
-Usage: .venv/bin/python bench/bench_search.py [--articles N] [--queries N] [--skip-postgres]
+Usage: .venv/bin/python bench/bench_search.py [--articles N] [--queries N]
+                                              [--skip-postgres | --postgres-only]
 
 Articles are generated from a Zipf-distributed synthetic vocabulary and inserted in bulk with
 executemany (no cleaner, no extractor). Each backend then answers the same queries through
@@ -219,16 +220,19 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=280)
     parser.add_argument("--like-queries", type=int, default=15)
-    parser.add_argument("--skip-postgres", action="store_true")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--skip-postgres", action="store_true")
+    only.add_argument("--postgres-only", action="store_true")
     args = parser.parse_args()
     t0 = time.perf_counter()
     rows, vocab = generate(args.articles)
     qs = queries(vocab, args.queries)
     print(f"generated {len(rows):,} articles in {time.perf_counter() - t0:.1f} s", flush=True)
     results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        results["SQLite FTS5"] = run_backend("sqlite", f"sqlite:///{tmp}/bench.db", rows, qs,
-                                             args.like_queries)
+    if not args.postgres_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            results["SQLite FTS5"] = run_backend("sqlite", f"sqlite:///{tmp}/bench.db", rows,
+                                                 qs, args.like_queries)
     if not args.skip_postgres:
         url, drop = pg_schema_url()
         try:

@@ -3,6 +3,10 @@
 Both backends return the same row shape (`SEARCH_FIELDS`); scores are comparable within one
 result list only (bm25 on SQLite, ts_rank_cd on PostgreSQL). At most `RANK_WINDOW` of the newest
 matching articles are ranked, which bounds the cost of a query for a very common word.
+
+PostgreSQL finds those matches with bitmap scans of the GIN indexes only (see `_PG_SETTINGS`),
+in slices of ids newest first (`PG_SLICES`), phrases through the word-pair index of migration
+0310; it ranks only them and writes headlines only for the returned page.
 """
 
 from __future__ import annotations
@@ -103,8 +107,11 @@ def search(archive: Any, text: str | None, **raw_filters: Any) -> SearchResult:
         if query.empty:
             hint = query.notes[-1] if query.notes else EMPTY_HINT
             return SearchResult(query, [], hint)
-        run = _search_sqlite if archive.dialect == "sqlite" else _search_postgresql
-        rows = [_row(r) for r in session.execute(run(query, filters)).mappings()]
+        if archive.dialect == "sqlite":
+            found = session.execute(_search_sqlite(query, filters))
+        else:
+            found = _search_postgresql(session, query, filters)
+        rows = [_row(r) for r in found.mappings()]
     return SearchResult(query, rows, "; ".join(query.notes) or None)
 
 
@@ -173,30 +180,109 @@ def _tsquery(query: SearchQuery) -> Any:
     return expr
 
 
-def _search_postgresql(query: SearchQuery, filters: SearchFilters) -> Any:
+# The planner prices `search_tsv @@ q` as a cheap filter, but each evaluation reads the
+# tsvector from TOAST: walking the primary key newest first, or a sequential scan, then costs
+# ~6 µs a row (600 ms over 100,000 rows for a phrase it wrongly believes common). Bitmap scans
+# of the GIN indexes only touch matching rows, so search statements run with plain index scans
+# and sequential scans priced out, custom plans for every execution (the tsquery is known
+# when planning), and no JIT (its compile time exceeds the query's).
+_PG_SETTINGS = {"enable_indexscan": "off", "enable_seqscan": "off", "jit": "off",
+                "plan_cache_mode": "force_custom_plan"}
+# The newest matches are looked for in slices of ids, newest first, ending this far below the
+# newest id (and a last slice with the rest); a slice is read only while fewer than
+# RANK_WINDOW matches were found in the newer ones. A bitmap AND of a GIN index with a
+# primary-key range visits only the matches inside a slice, so a common word stops after a
+# few thousand heap rows instead of reading its whole posting list from the heap.
+PG_SLICES = (2 * RANK_WINDOW, 8 * RANK_WINDOW, 32 * RANK_WINDOW)
+
+
+def _may_be_phrase(term: str) -> bool:
+    """Could the parser split this term into several words? Only decides whether to ask
+    PostgreSQL for its pairs: a term not asked just goes without the pair filter."""
+    return not all(ch.isalnum() for ch in term)
+
+
+def _pg_prepare(session: Session, query: SearchQuery) -> tuple[int, set[str]]:
+    """Apply `_PG_SETTINGS` to this transaction; the newest article id; terms with word pairs."""
+    asked = sorted({t for t in query.terms() if _may_be_phrase(t)})
+    columns = [sa.func.set_config(k, v, True) for k, v in _PG_SETTINGS.items()]
+    columns.append(sa.select(sa.func.max(col(Article.id))).scalar_subquery())
+    columns += [sa.func.search_phrase_bigrams(t).is_not(None) for t in asked]
+    row = session.execute(sa.select(*columns)).one()
+    paired = {t for t, has in zip(asked, row[len(_PG_SETTINGS) + 1:], strict=True) if has}
+    return int(row[len(_PG_SETTINGS)] or 0), paired
+
+
+def _pair_filter(query: SearchQuery, paired: set[str]) -> Any:
+    """Word-pair buckets every match must hold (migration 0310), or None: a group where each
+    term is a phrase requires the pairs of one of them."""
+    expr = None
+    for group in query.groups:
+        if not all(t in paired for t in group):
+            continue
+        either = sa.func.search_phrase_bigrams(group[0])
+        for term in group[1:]:
+            either = sa.func.tsquery_or(either, sa.func.search_phrase_bigrams(term))
+        expr = either if expr is None else sa.func.tsquery_and(expr, either)
+    return expr
+
+
+def _pg_newest(session: Session, query: SearchQuery, filters: SearchFilters) -> Any:
+    """The RANK_WINDOW newest matches (id, tsvector), newest first, as a subquery."""
+    top, paired = _pg_prepare(session, query)
     tsv = sa.literal_column("article.search_tsv")
-    tsq = _tsquery(query)
-    rank = sa.func.ts_rank_cd(tsv, tsq)
-    # As on SQLite: rank only the RANK_WINDOW newest matches (the planner walks the primary
-    # key backwards for common words, the GIN index for rare ones).
-    newest = _filtered(sa.select(col(Article.id)).where(tsv.op("@@")(tsq)), filters) \
-        .order_by(col(Article.id).desc()).limit(RANK_WINDOW).subquery("newest")
-    inner = (
-        sa.select(col(Article.id).label("id"), rank.label("score"))
-        .where(col(Article.id).in_(sa.select(newest.c.id)))
-        .order_by(rank.desc(), col(Article.id).desc()).limit(filters.limit)
+    match = tsv.op("@@")(_tsquery(query))
+    pairs = _pair_filter(query, paired)
+    if pairs is not None:
+        # The pair index alone finds the candidates: the phrase is checked as a filter (the
+        # function form is not indexable). Were both in one bitmap, the phrase's lossy match
+        # would make every candidate recompute its pairs on recheck.
+        match = sa.and_(sa.func.search_bigrams(tsv).op("@@")(pairs),
+                        sa.func.ts_match_vq(tsv, _tsquery(query)))
+
+    def newest(where: Any) -> Any:
+        return _filtered(sa.select(col(Article.id).label("id"), tsv.label("tsv"))
+                         .where(match, *where), filters) \
+            .order_by(col(Article.id).desc()).limit(RANK_WINDOW)
+
+    slices: list[Any] = []
+    found: Any = None
+    ceiling: int | None = None
+    for i, floor in enumerate([top - span for span in PG_SLICES] + [None]):
+        where = [] if found is None else [found < RANK_WINDOW]  # a one-time filter
+        if ceiling is not None:
+            where.append(col(Article.id) <= ceiling)
+        if floor is not None:
+            where.append(col(Article.id) > floor)
+        part = newest(where).cte(f"slice{i}")
+        slices.append(sa.select(part.c.id, part.c.tsv))
+        count = sa.select(sa.func.count()).select_from(part).scalar_subquery()
+        found = count if found is None else found + count
+        ceiling = floor
+    pool = sa.union_all(*slices).subquery("pool")
+    return sa.select(pool.c.id, pool.c.tsv).order_by(pool.c.id.desc()) \
+        .limit(RANK_WINDOW).subquery("newest")
+
+
+def _search_postgresql(session: Session, query: SearchQuery, filters: SearchFilters) -> Any:
+    newest = _pg_newest(session, query, filters)
+    # The tsvector travels as a TOAST pointer; only these RANK_WINDOW rows read it, to rank.
+    rank = sa.func.ts_rank_cd(newest.c.tsv, _tsquery(query))
+    hits = (
+        sa.select(newest.c.id.label("id"), rank.label("score"))
+        .order_by(rank.desc(), newest.c.id.desc()).limit(filters.limit)
         .offset(filters.offset).subquery("hits")
     )
     # Headlines are costly: only the page of hits gets one.
     headline = sa.func.ts_headline(sa.cast(_PG_CONFIG, REGCONFIG), col(Article.text),
                                    _tsquery(query), _PG_HEADLINE)
-    return (
+    return session.execute(
         sa.select(col(Article.id).label("id"), col(Article.url).label("url"),
                   col(Article.title).label("title"), col(Article.source).label("source"),
-                  col(Article.published).label("published"), inner.c.score.label("score"),
+                  col(Article.published).label("published"), hits.c.score.label("score"),
                   headline.label("snippet"))
-        .select_from(inner).join(Article, col(Article.id) == inner.c.id)
-        .order_by(inner.c.score.desc(), col(Article.id).desc())
+        .select_from(hits).join(Article, col(Article.id) == hits.c.id)
+        .order_by(hits.c.score.desc(), col(Article.id).desc())
     )
 
 
