@@ -6,54 +6,29 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from monitor.extract._patterns import (
+    _ARRIVAL,
+    _ASIDE,
+    _AT_BEFORE,
+    _CAPITAL,
+    _ESCORT,
+    _FOR_BEFORE,
+    _FROM_BEFORE,
+    _HERE,
+    _LED_DELEGATION,
+    _LOC_BEFORE,
+    _NATIONAL_CAPITALS,
+    _PLACE_RANK,
+    _RETURN_BEFORE,
+    _SOURCE_AFTER,
+    _SOURCE_BEFORE,
+    _TOPIC,
+    _WITH_VISITING,
+)
 from monitor.extract._people import Person, people
 from monitor.extract.dates import is_past_reference, resolve_date, strip_comparison
 from monitor.extract.gazetteer import PAIR, Entry, Gazetteer, is_case_sensitive
 
-# Words allowed between a locative preposition and the place: "at the Iranian port of",
-# "visited the Command and Staff College, Quetta" (capitalised facility names, case-sensitive).
-_FILL = (r"(?:(?:the|a|an|its|his|her|their|iran'?s|pakistan'?s|iranian|pakistani|islamic|republic|"
-         r"of|port|city|town|harbou?r|capital|naval|air|army|military|base|province|headquarters|"
-         r"[a-z]*(?:north|south|east|west)[a-z-]*|coastal|border|garrison|federal|provincial|"
-         r"historic|strategic|key|(?-i:[A-Z][\w'’-]*|and)),?\s+){0,6}")
-_LOC_BEFORE = re.compile(r"\b(?:in|at|to|into|near|off|reached|reaches|reach|reaching|visited|"
-                         r"visits|visit|visiting|toured|tours|tour of|leg of|stop of|stops? in)\s+"
-                         + _FILL + r"$", re.IGNORECASE)
-_FOR_BEFORE = re.compile(r"\b(?:left|leave|leaves|leaving|depart(?:ed|s|ing)?|bound|head(?:ed|s|ing)?"
-                         r"|set off|fl(?:ew|y|ies) out)\s+for\s+" + _FILL + r"$", re.IGNORECASE)
-_FROM_BEFORE = re.compile(r"\b(?:from|of|back to|home to|return(?:ed|ing|s)? to)\s+" + _FILL + r"$",
-                          re.IGNORECASE)
-_RETURN_BEFORE = re.compile(r"\b(?:back|home|return(?:ed|ing|s)?)\s+(?:to|in|for)\s+" + _FILL + r"$",
-                            re.IGNORECASE)
-# "officials in Tehran said", "a source in Islamabad told": where a source sits.
-_SOURCE_BEFORE = re.compile(r"\b(?:officials?|sources?|spokes(?:man|person|woman)|analysts?|"
-                            r"diplomats?|media|observers?|reporters?|correspondents?|experts?|"
-                            r"commentators?|newspapers?|agenc(?:y|ies))\s+(?:based\s+)?in\s+$",
-                            re.IGNORECASE)
-_SOURCE_AFTER = re.compile(r"[^.;]{0,40}?\b(?:said|say|says|told|tell|reported|report|confirmed|"
-                           r"added|noted|stated|quoted|believe|believed|claimed|insisted|"
-                           r"acknowledged|denied|were quoted)\b", re.IGNORECASE)
-_AT_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?(?:headquarters\s+of\s+(?:the\s+)?)?$",
-                        re.IGNORECASE)
-# Relative clauses and brackets describe a participant; a third country there is background.
-_ASIDE = re.compile(r",\s+(?:who|whose|which)\b[^,;]*|\([^)]*\)")
-_ARRIVAL = re.compile(r"(?:arriv|reach|land|fl[eiy]|sail|steam|dock|berth|tied|will arrive|"
-                      r"(?:set|due|scheduled|expected) to arrive)", re.IGNORECASE)
-_ESCORT = re.compile(r"\b(?:escort(?:ed|s|ing)?|under the (?:escort|protection) of|guarded|"
-                     r"accompanied by (?:police|security))\b[^.;]{0,60}", re.IGNORECASE)
-_CAPITAL = re.compile(r"\b(?:in|at|to|into|reached)\s+the\s+(?:federal\s+)?(Iranian\s+|Pakistani\s+)?"
-                      r"capital\b", re.IGNORECASE)
-_HERE = re.compile(r"\b(?:centre|center|headquarters|airport|air ?base|base|college|university|"
-                   r"academy|hotel|office|ministry|complex|dockyard|port|harbou?r|venue)\s+here\b",
-                   re.IGNORECASE)
-_NATIONAL_CAPITALS = {"iranian": "place:Tehran", "pakistani": "place:Islamabad"}
-_LED_DELEGATION = re.compile(r"\bled (?:a|an|the|his) (?:[\w-]+ ){0,3}delegation\b", re.IGNORECASE)
-_WITH_VISITING = re.compile(r"\b(?:with|met|meets|received|receives|welcomed|hosted|greeted)\s+"
-                            r"(?:the\s+)?$", re.IGNORECASE)
-_TOPIC = re.compile(r"\b(?:discuss(?:ed|es|ing)?|reviewed|talked about|on ways to|the role of|praised|"
-                    r"lauded|appreciated|thanked|condemned|criticised|criticized)\b[^;]*?(?=;|, according|"
-                    r", (?:a|the) (?:statement|spokesman|official)|$)", re.IGNORECASE)
-_PLACE_RANK = {"city": 0, "port": 0, "crossing": 2}
 STRONG_ROLES = ("port", "hosting", "hosted", "call_on", "visiting")
 
 

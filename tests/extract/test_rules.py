@@ -171,24 +171,24 @@ def test_officials_are_only_people_of_the_visit(extractor: Extractor) -> None:
 
 @pytest.mark.parametrize("text", [
     # an appeal is not a call on someone
-    "TEHRAN (Tasnim) – Iran's border guard commander called on Pakistan's Frontier Corps to step "
-    "up patrols on the border on Monday.",
+    ("TEHRAN (Tasnim) – Iran's border guard commander called on Pakistan's Frontier Corps to step "
+    "up patrols on the border on Monday."),
     # a visit put on hold
-    "ISLAMABAD: A planned visit to Tehran by Pakistan's army chief has been put on hold, "
-    "officials said on Monday.",
+    ("ISLAMABAD: A planned visit to Tehran by Pakistan's army chief has been put on hold, "
+    "officials said on Monday."),
     # a denial
-    "RAWALPINDI: The ISPR denied reports that the army chief would travel to Tehran on "
-    "Wednesday; there is no plan for such a visit.",
+    ("RAWALPINDI: The ISPR denied reports that the army chief would travel to Tehran on "
+    "Wednesday; there is no plan for such a visit."),
     # a visit conditional on circumstances, with no date
-    "RAWALPINDI: A visit by Iran's army commander to Rawalpindi would be scheduled once the "
-    "security situation allowed, officials said on Monday.",
+    ("RAWALPINDI: A visit by Iran's army commander to Rawalpindi would be scheduled once the "
+    "security situation allowed, officials said on Monday."),
     # civilians travelling are nobody's visit
-    "QUETTA: The Frontier Corps said it had deployed escorts for pilgrims travelling to Iran "
-    "through Taftan on Monday.",
+    ("QUETTA: The Frontier Corps said it had deployed escorts for pilgrims travelling to Iran "
+    "through Taftan on Monday."),
     # a military topic does not make civilian talks military
-    "ISLAMABAD: Iran's interior minister held talks with his Pakistani counterpart in Islamabad "
+    ("ISLAMABAD: Iran's interior minister held talks with his Pakistani counterpart in Islamabad "
     "on Monday. The two ministers discussed the role of the Frontier Corps and Iran's border "
-    "guard in curbing smuggling.",
+    "guard in curbing smuggling."),
 ])
 def test_error_classes_from_the_blind_set(extractor: Extractor, text: str) -> None:
     assert not extractor.extract(text, date="2025-03-04").match
