@@ -307,9 +307,7 @@ class _LazyExtractor:
     def __getattr__(self, name: str) -> Any:
         with self._lock:
             if self._loaded is None:
-                from monitor.extract import Extractor
+                from monitor.matches import extractor_for
 
-                ex = self._config.watch.extract
-                self._loaded = Extractor(model=ex.model, gazetteer_dir=ex.gazetteer_dir,
-                                         threshold=ex.threshold)
+                self._loaded = extractor_for(self._config)
         return getattr(self._loaded, name)

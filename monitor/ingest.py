@@ -179,11 +179,9 @@ class Ingestor:
 
     def _get_extractor(self) -> Any:
         if self._extractor is None:
-            from monitor.extract import Extractor
+            from monitor.matches import extractor_for
 
-            ex = self.config.watch.extract
-            self._extractor = Extractor(model=ex.model, gazetteer_dir=ex.gazetteer_dir,
-                                        threshold=ex.threshold)
+            self._extractor = extractor_for(self.config)
         return self._extractor
 
     def _language(self, source: str) -> str | None:

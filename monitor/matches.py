@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from monitor.archive.models import Article, Event, EventArticle, Match
 from monitor.config import AppConfig
+from monitor.errors import ConfigError
 from monitor.eventrows import event_reports
 from monitor.events import EventView, Report, pick_event, summarise, view_of
 from monitor.outbox import enqueue_event_alerts
@@ -23,6 +24,17 @@ logger = logging.getLogger(__name__)
 
 EXTRACTOR_VERSION = "1"
 _BATCH = 64
+
+
+def extractor_for(config: AppConfig) -> Any:
+    """The visit extractor configured in watch.yaml (a bad gazetteer is a ConfigError)."""
+    from monitor.extract import Extractor, GazetteerError
+
+    ex = config.watch.extract
+    try:
+        return Extractor(model=ex.model, gazetteer_dir=ex.gazetteer_dir, threshold=ex.threshold)
+    except GazetteerError as exc:
+        raise ConfigError(f"extract.gazetteer_dir: {exc}") from exc
 
 
 def _doc(article_id: int, text: str, title: str | None, published: datetime | None,
@@ -155,11 +167,7 @@ def reextract_all(config: AppConfig, archive: Any, progress_console: Any = None,
     New matches are clustered and alerted like fresh ones; articles that no longer match lose
     their match row (their event keeps the other reports).
     """
-    from monitor.extract import Extractor
-
-    ex = config.watch.extract
-    extractor = extractor or Extractor(model=ex.model, gazetteer_dir=ex.gazetteer_dir,
-                                       threshold=ex.threshold)
+    extractor = extractor or extractor_for(config)
     with archive.read() as session:
         rows = session.exec(select(Article.id, Article.text, Article.title, Article.published,
                                    Article.language).order_by(col(Article.id))).all()

@@ -42,20 +42,15 @@ def recover_unfinished_cycles(config: AppConfig, archive: Any, extractor: Any = 
     if rows:
         logger.warning("%d cycle(s) did not finish; extracting the %d articles they stored",
                        len(dead), len(rows))
-        from monitor.matches import store_extractions
+        from monitor.matches import extractor_for, store_extractions
 
         items = [(int(aid), SimpleNamespace(text=text, title=title, date=published,
                                             language=lang))
                  for aid, text, title, published, lang in rows]
-        store_extractions(config, archive, items, extractor or _extractor(config))
+        store_extractions(config, archive, items, extractor or extractor_for(config))
     now = datetime.now(UTC)
     for cycle in dead:
         archive.finish_cycle(int(cycle.id or 0), now, "failed")
     return len(rows)
 
 
-def _extractor(config: AppConfig) -> Any:
-    from monitor.extract import Extractor
-
-    ex = config.watch.extract
-    return Extractor(model=ex.model, gazetteer_dir=ex.gazetteer_dir, threshold=ex.threshold)

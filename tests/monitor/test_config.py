@@ -147,3 +147,18 @@ def test_reference_alerts_file_documents_every_channel_kind_and_parses() -> None
     data = read_yaml(ROOT / "config" / "examples" / "alerts.full.yaml", env, required=True)
     channels = parse_channels(data, "alerts.full.yaml")
     assert {c.kind for c in channels} == {"email", "slack", "webhook", "console"}
+
+
+def test_a_broken_gazetteer_is_a_config_error_naming_the_setting(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from monitor.matches import extractor_for
+
+    gaz = tmp_path / "gaz"
+    gaz.mkdir()
+    (gaz / "officials.yaml").write_text("officials: [unclosed\n")
+    cfg = load_config(write(tmp_path / "c"), "sqlite://", env={})
+    watch = cfg.watch.model_copy(update={"extract": cfg.watch.extract.model_copy(
+        update={"gazetteer_dir": str(gaz), "model": "blank"})})
+    with pytest.raises(ConfigError, match="extract.gazetteer_dir"):
+        extractor_for(replace(cfg, watch=watch))
