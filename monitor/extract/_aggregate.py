@@ -75,8 +75,26 @@ def _location(best: SentenceResult, agreeing: list[SentenceResult],
     return None
 
 
+def _inherit_vetoes(sentences: list[SentenceResult]) -> None:
+    """"During the meeting, ..." belongs to the meeting told before it, vetoes and all.
+
+    An ambassador's call on a service chief is no visit, and neither is the next sentence
+    about what was said in it.
+    """
+    antecedent = None
+    for s in sorted(sentences, key=lambda s: s.start):
+        if not s.event:
+            continue
+        if s.anaphoric and s.host is None and antecedent is not None and antecedent.vetoes:
+            s.valid, s.score = False, min(s.score, 0.1)
+            s.vetoes = [*antecedent.vetoes, "refers_back"]
+            continue
+        antecedent = s
+
+
 def aggregate(sentences: list[SentenceResult], capital: Entry | None,
               threshold: float) -> Extraction:
+    _inherit_vetoes(sentences)
     valid = [s for s in sentences if s.valid]
     rules = sorted({r for s in sentences for r in s.vetoes})
     if not valid:
@@ -95,7 +113,8 @@ def aggregate(sentences: list[SentenceResult], capital: Entry | None,
     # are not part of the visit; a supporting sentence must itself link the two sides.
     participants = [s for s in sentences if s.support and not s.vetoes and s.linked]
     kind = "port_call" if any(s.kind == "port_call" for s in evidence) else best.kind
-    dates = [s.date for s in [best, *agreeing] if s.date is not None]
+    dates = ([s.date for s in [best, *agreeing] if s.date is not None]
+             or [s.statement_date for s in [best, *agreeing] if s.statement_date is not None])
     return Extraction(
         match=score >= threshold, score=min(score, 0.99), kind=kind,
         visitor_country=best.visitor, host_country=best.host,

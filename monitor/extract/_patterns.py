@@ -19,6 +19,10 @@ _FROM_BEFORE = re.compile(r"\b(?:from|of|back to|home to|return(?:ed|ing|s)? to)
                           re.IGNORECASE)
 _RETURN_BEFORE = re.compile(r"\b(?:back|home|return(?:ed|ing|s)?)\s+(?:to|in|for)\s+" + _FILL + r"$",
                             re.IGNORECASE)
+# "on his return from Pakistan", "flew back from Tehran": the place just visited
+_VISITED_FROM = re.compile(r"\b(?:return(?:ed|ing|s)?|back|home)\s+from\s+" + _FILL + r"$",
+                           re.IGNORECASE)
+_RETURN_FROM = re.compile(r"\b(?:return(?:ed|ing|s)?|back|home)\s+from\b", re.IGNORECASE)
 # "officials in Tehran said", "a source in Islamabad told": where a source sits.
 _SOURCE_BEFORE = re.compile(r"\b(?:officials?|sources?|spokes(?:man|person|woman)|analysts?|"
                             r"diplomats?|media|observers?|reporters?|correspondents?|experts?|"

@@ -95,9 +95,23 @@ def _weekday(sentence: str, pub: date) -> date | None:
     return pub - timedelta(days=(pub.weekday() - target) % 7)
 
 
-def resolve_date(sentence: str, pub: date | None) -> date | None:
-    """The date a sentence gives for its event, or None when it cannot be derived."""
+# "..., the air force said on Thursday": the day of the statement, not of the visit.
+_ATTRIBUTION = re.compile(r"\b(?:said|says|reported|announced|stated|confirmed|added|told [\w ]{1,25}?)"
+                          r"(?: in a (?:statement|press release|news release))?\s+(?:on|late on|"
+                          r"earlier on)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+                          r"\b|\b(?:said|reported|announced|told [\w ]{1,25}?) (?:today|yesterday)\b",
+                          re.IGNORECASE)
+
+
+def resolve_date(sentence: str, pub: date | None, *, statements: bool = True) -> date | None:
+    """The date a sentence gives for its event, or None when it cannot be derived.
+
+    With `statements=False` the day a statement was made ("the air force said on Thursday")
+    is not read as the day of the event.
+    """
     sentence = strip_dateline(sentence)
+    if not statements:
+        sentence = _ATTRIBUTION.sub(lambda m: " " * len(m.group(0)), sentence)
     found = _explicit(sentence, pub)
     if found or pub is None:
         return found
@@ -118,6 +132,11 @@ def strip_comparison(sentence: str) -> str:
     return _SINCE.sub(lambda m: " " * len(m.group(0)), sentence)
 
 
+def comparison_spans(sentence: str) -> list[tuple[int, int]]:
+    """Spans of verbless "since" clauses: a visit named there is the past point of reference."""
+    return [(m.start(), m.end()) for m in _SINCE.finditer(sentence)]
+
+
 def is_past_reference(sentence: str, pub: date | None) -> bool:
     """True when the sentence dates its event well before publication (an earlier visit)."""
     if pub is None:
@@ -132,8 +151,11 @@ def is_past_reference(sentence: str, pub: date | None) -> bool:
     if found is not None and (pub - found).days > 10:
         return True
     for m in _MONTH_ONLY.finditer(sentence):
+        month = _month(m.group(1))
         year = int(m.group(2)) if m.group(2) else pub.year
-        start = date(year, _month(m.group(1)), 1)
+        if not m.group(2) and m.group(0).lower().startswith("last") and month >= pub.month:
+            year -= 1  # "last September" in June is September of the year before
+        start = date(year, month, 1)
         if (pub - start).days > 40:
             return True
     return False

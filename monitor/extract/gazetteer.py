@@ -18,7 +18,8 @@ PAIR = ("IR", "PK")
 FILES = ("countries", "places", "institutions", "ships", "titles", "officials", "predicates")
 PREDICATE_ROLES = ("movement", "port", "hosting", "hosted", "call_on", "meeting", "visiting")
 CUE_NAMES = ("remote", "cancelled", "retrospective", "invitation", "sidelines", "speculative")
-VOCAB_NAMES = ("military", "ships", "groups", "diplomatic", "civilians", "party")
+VOCAB_NAMES = ("military", "ships", "groups", "diplomatic", "civilians", "party", "not_rank",
+               "abstract")
 
 
 class GazetteerError(ValueError):

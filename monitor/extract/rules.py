@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from monitor.extract._clauses import invitation_spans, refers_back, reported_clause
 from monitor.extract._patterns import (
     _ARRIVAL,
     _ASIDE,
@@ -20,13 +21,20 @@ from monitor.extract._patterns import (
     _NATIONAL_CAPITALS,
     _PLACE_RANK,
     _RETURN_BEFORE,
+    _RETURN_FROM,
     _SOURCE_AFTER,
     _SOURCE_BEFORE,
     _TOPIC,
+    _VISITED_FROM,
     _WITH_VISITING,
 )
 from monitor.extract._people import Person, people
-from monitor.extract.dates import is_past_reference, resolve_date, strip_comparison
+from monitor.extract.dates import (
+    comparison_spans,
+    is_past_reference,
+    resolve_date,
+    strip_comparison,
+)
 from monitor.extract.gazetteer import PAIR, Entry, Gazetteer, is_case_sensitive
 
 STRONG_ROLES = ("port", "hosting", "hosted", "call_on", "visiting")
@@ -55,12 +63,15 @@ class SentenceResult:
     location: str | None = None
     kind: str = "visit"
     date: date | None = None
+    statement_date: date | None = None  # only the day something was said: a fallback
     people: list[Person] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     vetoes: list[str] = field(default_factory=list)
     support: bool = False
     cancelled_link: bool = False
     linked: bool = False  # has a visit or meeting predicate: may name participants
+    event: bool = False  # a predicate with both countries: an event of its own or a reference
+    anaphoric: bool = False  # "During the meeting, ...": continues an event told before
     places: list[tuple[str | None, str | None]] = field(default_factory=list)
 
 
@@ -95,7 +106,9 @@ class SentenceAnalyzer:
         prefix = sentence[max(0, start - 80):start]
         if entry.kind == "institution":  # "at the Ministry of ..." but not "visiting Iranian Navy"
             return bool(_AT_BEFORE.search(prefix))
-        found = _LOC_BEFORE.search(prefix) or _FOR_BEFORE.search(prefix)
+        # "on his return from Pakistan": the place he has just visited
+        found = (_LOC_BEFORE.search(prefix) or _FOR_BEFORE.search(prefix)
+                 or _VISITED_FROM.search(prefix))
         if not found or _RETURN_BEFORE.search(prefix):
             return False  # "flew back to Islamabad": home, not the place visited
         if _SOURCE_BEFORE.search(prefix) and _SOURCE_AFTER.match(sentence, end):
@@ -115,12 +128,14 @@ class SentenceAnalyzer:
         return out
 
     def titles(self, sentence: str) -> list[tuple[int, int, object]]:
+        # "Pakistan's general elections": the rank word as an adjective names no officer
+        plain = [(m.start(), m.end()) for m in self.gaz.vocabulary["not_rank"].finditer(sentence)]
         found = []
         for pattern in (self._titles_loose, self._titles_exact):
             for m in pattern.finditer(sentence):
                 key = m.group(0) if is_case_sensitive(m.group(0)) else m.group(0).lower()
                 title = self._title_of.get(key) or self._title_of.get(m.group(0).lower())
-                if title is not None:
+                if title is not None and not any(a <= m.start() < b for a, b in plain):
                     found.append((m.start(), m.end(), title))
         return found
 
@@ -135,7 +150,10 @@ class SentenceAnalyzer:
         cues = {name: bool(p.search(sentence)) for name, p in self.gaz.cues.items()}
         cues["retrospective"] = self._retrospective(sentence, ctx)
         past = is_past_reference(sentence, ctx.pub)
-        locs, actors, third_locs, third_actors = self._split(sentence, mentions, ctx)
+        # "Since the army chief's trip to Tehran, ...": places of the past point of reference
+        past_refs = comparison_spans(sentence)
+        locs, actors, third_locs, third_actors = self._split(
+            sentence, [m for m in mentions if not any(a <= m.start < b for a, b in past_refs)], ctx)
         self._implicit_location(sentence, preds, locs, actors, third_locs + third_actors, ctx)
         if any(m.start < 0 for m in locs):
             res.rules.append("dateline_location")
@@ -150,13 +168,15 @@ class SentenceAnalyzer:
         pair_present = actor_countries | {m.country for m in locs}
         if not set(PAIR) <= pair_present:
             return res
+        res.event = True
+        res.anaphoric = not locs and refers_back(sentence)
         self._direction(res, sentence, preds, locs, actors)
         if res.host is None and (locs or not set(PAIR) <= actor_countries):
             res.score = 0.2  # no link between the two countries in this sentence
             return res
         res.cancelled_link = cues["cancelled"]
         self._vetoes(res, sentence, cues, preds, locs, actors, third_locs, third_actors, past, ctx)
-        military = self._military(sentence, mentions, titles, res)
+        military = self._military(sentence, mentions, titles, res, preds)
         if res.vetoes:
             res.score = 0.1
             return res
@@ -173,6 +193,8 @@ class SentenceAnalyzer:
                  self.gaz.cues["retrospective"].finditer(strip_comparison(sentence))]
         if not found:
             return False
+        if all(f.startswith("had ") for f in found) and _RETURN_FROM.search(sentence):
+            return False  # "on his return from Pakistan, where he had held talks": this trip
         if ctx.pub is not None and all(f.startswith("had ") for f in found):
             # "Earlier, the commander had met the COAS at GHQ on Monday": the same trip
             when = resolve_date(sentence, ctx.pub)
@@ -182,11 +204,20 @@ class SentenceAnalyzer:
 
     def _predicates(self, sentence: str) -> list[tuple[str, int, int]]:
         preds = []
+        # "invited his counterpart to visit Iran": the visit asked for is not one that happens
+        asked = invitation_spans(sentence, self.gaz.cues["invitation"])
+        # "Since the army chief's trip to Tehran, ...": that trip is the past point of reference
+        asked += comparison_spans(sentence)
+        abstract = self.gaz.vocabulary["abstract"]
         for role, pattern in self.gaz.predicates.items():
             for m in pattern.finditer(sentence):
                 before = sentence[max(0, m.start() - 60):m.start()]
                 if role in ("movement", "port") and self._civilian_subject.search(before):
                     continue  # "pilgrims travelling to Iran" is nobody's visit
+                if any(a < m.start() < b for a, b in asked):  # asked for, or long past
+                    continue
+                if role == "hosting" and abstract.match(sentence, _next_word(sentence, m.end())):
+                    continue  # "welcomed the proposal": a thing is received, not a guest
                 preds.append((role, m.start(), m.end()))
         # "visiting" is also a movement; as an adjective ("the visiting admiral") it marks a role.
         return sorted(preds, key=lambda p: (p[1], p[0] != "visiting"))
@@ -227,7 +258,11 @@ class SentenceAnalyzer:
                            ctx: Context) -> None:
         """Ships that "tied up on Monday" under a KARACHI dateline arrived in Karachi."""
         capital = ctx.capital
-        if locs or third or capital is None:
+        if capital is None:
+            return
+        if locs and not third:
+            self._implicit_visitor(preds, locs, actors, capital)
+        if locs or third:
             return
         arrivals = [start for role, start, _end in preds
                     if role == "port" or (role == "movement" and _ARRIVAL.match(sentence, start))]
@@ -243,8 +278,30 @@ class SentenceAnalyzer:
         hosts = [s for r, s, _e in preds if r == "hosting"]
         hosted = ({m.country for m in actors} if hosts and "hosted" not in roles
                   and all(m.start > hosts[0] for m in actors) else set())
-        if guest in (subject or visitors or hosted) and len(subject or visitors or hosted) == 1:
+        # "Among those who called on the naval chief was Iran's ..." under a KARACHI dateline.
+        callers = {m.country for m in actors} if "call_on" in roles else set()
+        found = subject or visitors or hosted or callers
+        if guest in found and len(found) == 1:
             locs.append(Mention(-1, -1, capital, True))
+
+    def _implicit_visitor(self, preds: list[tuple[str, int, int]], locs: list[Mention],
+                          actors: list[Mention], capital: Entry) -> None:
+        """"QUETTA: The corps commander led a delegation to Zahedan": the home side travels.
+
+        A report filed in one country about a journey into the other, whose subject carries
+        no nationality, is about the filing side's own people.
+        """
+        home = capital.country
+        if home not in PAIR or {m.country for m in locs} != {_other(home)}:
+            return
+        # "led a delegation to Zahedan", "In Tehran, the delegation called on ..."
+        moves = [s for r, s, e in preds if r in ("movement", "port", "call_on", "meeting")
+                 and any(0 <= m.start - e < 60 or m.end <= s for m in locs)]
+        if not moves or any(m.country == home or m.start < moves[0] for m in actors):
+            return
+        entry = self.gaz.entries.get(f"country:{home}")
+        if entry is not None:
+            actors.insert(0, Mention(-1, -1, entry, False))
 
     def _choose_location(self, preds: list[tuple[str, int, int]], locs: list[Mention]) -> Mention:
         if len({m.country for m in locs}) > 1:
@@ -336,7 +393,17 @@ class SentenceAnalyzer:
         return bool(own_diplomats) or any(abs(d - m.start) < 45 for d in diplomats for m in own)
 
     def _military(self, sentence: str, mentions: list[Mention], titles: list[tuple[int, int, object]],
-                  res: SentenceResult) -> bool:
+                  res: SentenceResult, preds: list[tuple[str, int, int]]) -> bool:
+        # "The defence minister said the president's visit had ...": a speaker outside the
+        # reported visit does not make it military.
+        cut = reported_clause(sentence, preds[0][1], preds[-1][2],
+                              [p.start for p in res.people] + [t[0] for t in titles])
+        if cut:
+            sentence = " " * cut + sentence[cut:]
+            mentions = [m for m in mentions if m.start >= cut]
+            titles = [t for t in titles if t[0] >= cut]
+        people_ = [p for p in res.people if p.start >= cut]
+        sentence = self.gaz.vocabulary["not_rank"].sub(lambda m: " " * len(m.group(0)), sentence)
         # An escort ("under the escort of Levies") guards the visit; it does not take part in it.
         escorts = [(m.start(), m.end()) for m in _ESCORT.finditer(sentence)]
         if escorts:
@@ -352,7 +419,7 @@ class SentenceAnalyzer:
             return True
         if any(getattr(t, "military", False) for _s, _e, t in titles):
             return True
-        if any(p.military for p in res.people):
+        if any(p.military for p in people_):
             return True
         return bool(self.gaz.vocabulary["military"].search(sentence))
 
@@ -361,12 +428,13 @@ class SentenceAnalyzer:
         res.valid = True
         roles = {p[0] for p in preds}
         strong = bool(roles & set(STRONG_ROLES)) or (bool(locs) and "movement" in roles)
-        res.date = resolve_date(sentence, ctx.pub)
+        res.date = resolve_date(sentence, ctx.pub, statements=False)
+        res.statement_date = None if res.date else resolve_date(sentence, ctx.pub)
         score = 0.55 if res.host else 0.3
         score += 0.15 if locs else 0.0
         score += 0.1 if strong else 0.0
         score += 0.1 if res.people else 0.0
-        score += 0.05 if res.date else 0.0
+        score += 0.05 if res.date or res.statement_date else 0.0
         res.score = min(score, 0.95)
         res.kind = self._kind(sentence, preds, actors, res, ctx.capital)
         res.rules.append(f"kind_{res.kind}")
@@ -398,6 +466,10 @@ class SentenceAnalyzer:
         if group and group.start() < first_pred and (not named or group.start() < min(named)):
             return "delegation"
         return "visit"
+
+
+def _next_word(sentence: str, pos: int) -> int:
+    return pos + len(sentence[pos:]) - len(sentence[pos:].lstrip())
 
 
 def _other(code: str) -> str:
