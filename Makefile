@@ -27,7 +27,7 @@ test: install
 	$(PY) tests/services.py ensure
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check crawler monitor alerts tests bench
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n 2
 
 eval: install
 	$(PY) -m monitor.evaluate
