@@ -68,12 +68,6 @@ def slow_feed() -> Iterator[SlowFeed]:
         server.server_close()
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[FixtureSite]:
-    s = FixtureSite().start()
-    yield s
-    s.stop()
-
 
 @pytest.fixture
 def fresh_site(site: FixtureSite) -> FixtureSite:

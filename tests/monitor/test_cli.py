@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -25,12 +24,6 @@ def defwatch(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
     return subprocess.run([sys.executable, "-m", "monitor", *args], cwd=cwd, env=full,
                           capture_output=True, text=True, timeout=timeout, check=False)
 
-
-@pytest.fixture(scope="module")
-def site() -> Any:
-    s = FixtureSite().start()
-    yield s
-    s.stop()
 
 
 @pytest.fixture()

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -23,12 +22,6 @@ from tests.fixturesite.server import FixtureSite
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture(scope="module")
-def site() -> Any:
-    s = FixtureSite().start()
-    yield s
-    s.stop()
 
 
 @pytest.fixture()

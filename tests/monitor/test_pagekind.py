@@ -16,12 +16,6 @@ from tests.fixturesite.server import FixtureSite
 REALPAGES = Path(__file__).resolve().parents[3] / "shared" / "realpages"
 
 
-@pytest.fixture(scope="module")
-def site():
-    s = FixtureSite().start()
-    yield s
-    s.stop()
-
 
 def fetch_clean(url: str) -> CleanResult:
     with urllib.request.urlopen(url, timeout=10) as resp:
