@@ -9,8 +9,7 @@ import re
 _REPORTING = re.compile(
     r"\b(?:said|says|told|tells|stated|states|noted|notes|added|adds|remarked|stressed|"
     r"emphasi[sz]ed|underlined|highlighted|asserted|declared|recalled|pointed out)\b"
-    r"(?:\s+(?:reporters|journalists|the (?:media|press|meeting|gathering|audience|participants)))?"
-    r"\s*,?\s*(?:that\s+)?", re.IGNORECASE)
+    r"(?:[^,.;:\"“]{0,40}?\bthat\b)?\s*,?\s*", re.IGNORECASE)
 # A pronoun in the reported clause may point back at the speaker ("said he would travel").
 _BACK_POINTER = re.compile(r"\b(?:he|she|they|his|her|their|him|them|himself|herself|we|our|I|my)\b")
 # "During the meeting, ...": the sentence continues an event reported before it.

@@ -42,3 +42,9 @@ def test_no_publication_date_gives_none_for_relative_days() -> None:
 ])
 def test_past_reference(sentence: str, past: bool) -> None:
     assert is_past_reference(sentence, PUB) is past
+
+
+def test_last_month_name_before_the_publication_month_is_last_year() -> None:
+    june = date(2025, 6, 2)
+    assert is_past_reference("The commanders met in Mirjaveh last October.", june)
+    assert not is_past_reference("The commanders met in Mirjaveh last May.", june)
