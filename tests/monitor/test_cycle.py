@@ -14,7 +14,7 @@ import yaml
 from sqlmodel import select
 
 from monitor.archive import Archive
-from monitor.archive.models import Article, CrawlRun, FeedState, Match
+from monitor.archive.models import Article, CrawlRun, Event, FeedState, Match
 from monitor.config import load_config
 from monitor.cycle import run_cycle
 from monitor.demo import write_demo_config
@@ -171,3 +171,30 @@ def test_a_crawl_that_overruns_its_time_fails_its_sources_not_the_cycle(
         stored = len(s.exec(select(Article)).all())
     assert runs["hanging"].errors == 1 and not runs["hanging"].ok
     assert stored == sum(r.new for r in report.sources.values())
+
+
+def test_reextract_applies_a_changed_extractor_setting_to_the_whole_archive(
+        tmp_path: Path, fresh_site: FixtureSite, sqlite_archive_url: str) -> None:
+    import subprocess
+    import sys
+
+    config = make_config(tmp_path, fresh_site, sqlite_archive_url)
+    first = run_cycle(config, all_sources=True)
+    assert first.new_matches
+    with Archive(sqlite_archive_url).open() as archive, archive.read() as s:
+        before = {m.article_id for m in s.exec(select(Match)).all()}
+
+    # An analyst raises the threshold past any score: every match must go.
+    watch = config.config_dir / "watch.yaml"
+    watch.write_text(watch.read_text() + "extract:\n  threshold: 1.0\n  model: blank\n")
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-m", "monitor", "--config", str(config.config_dir), "--db",
+         sqlite_archive_url, "reextract"], cwd=root, capture_output=True, text=True,
+        timeout=600, check=False, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)})
+    assert proc.returncode == 0, proc.stderr
+    assert f"{len(before)} no longer match" in proc.stdout
+    with Archive(sqlite_archive_url).open() as archive, archive.read() as s:
+        assert s.exec(select(Match)).all() == []
+        events = s.exec(select(Event)).all()
+    assert events  # events keep their history; they simply have no current report
