@@ -113,7 +113,12 @@ def aggregate(sentences: list[SentenceResult], capital: Entry | None,
     # are not part of the visit; a supporting sentence must itself link the two sides.
     participants = [s for s in sentences if s.support and not s.vetoes and s.linked]
     kind = "port_call" if any(s.kind == "port_call" for s in evidence) else best.kind
+    # "The minister returned late on Tuesday", placed like the visit, dates it when no
+    # evidence sentence does; the day a statement was made comes last.
+    referring = [s for s in sentences if s.reference_date is not None and s.host is not None
+                 and _agrees(s, best)]
     dates = ([s.date for s in [best, *agreeing] if s.date is not None]
+             or [s.reference_date for s in referring]
              or [s.statement_date for s in [best, *agreeing] if s.statement_date is not None])
     return Extraction(
         match=score >= threshold, score=min(score, 0.99), kind=kind,

@@ -23,6 +23,13 @@ _RETURN_BEFORE = re.compile(r"\b(?:back|home|return(?:ed|ing|s)?)\s+(?:to|in|for
 _VISITED_FROM = re.compile(r"\b(?:return(?:ed|ing|s)?|back|home)\s+from\s+" + _FILL + r"$",
                            re.IGNORECASE)
 _RETURN_FROM = re.compile(r"\b(?:return(?:ed|ing|s)?|back|home)\s+from\b", re.IGNORECASE)
+# "visited ships of", "boarded the frigate": ships seen, not ships calling ("cadets on board
+# the training ship arrived" is a port call)
+_SHIP_SEEN = re.compile(r"\b(?:visit(?:ed|ing|s)?|tour(?:ed|ing|s)?|boarded|inspect(?:ed|ing|s)?)\s+(?:(?:the|a|an|two|three|several|some|its|their|"
+                        r"[A-Z][\w-]*)\s+){0,3}$", re.IGNORECASE)
+# A subject that points back at someone already named ("The minister flew back ...", "He ...")
+_DEFINITE_SUBJECT = re.compile(r"\s*(?:(?:The|the) (?:minister|general|commander|admiral|chief|"
+                               r"secretary|air chief|naval chief|army chief|visitor|guest)|He|She)\b")
 # "officials in Tehran said", "a source in Islamabad told": where a source sits.
 _SOURCE_BEFORE = re.compile(r"\b(?:officials?|sources?|spokes(?:man|person|woman)|analysts?|"
                             r"diplomats?|media|observers?|reporters?|correspondents?|experts?|"
@@ -45,7 +52,8 @@ _HERE = re.compile(r"\b(?:centre|center|headquarters|airport|air ?base|base|coll
                    r"academy|hotel|office|ministry|complex|dockyard|port|harbou?r|venue)\s+here\b",
                    re.IGNORECASE)
 _NATIONAL_CAPITALS = {"iranian": "place:Tehran", "pakistani": "place:Islamabad"}
-_LED_DELEGATION = re.compile(r"\bled (?:a|an|the|his) (?:[\w-]+ ){0,3}delegation\b", re.IGNORECASE)
+_LED_DELEGATION = re.compile(r"\bled (?:a|an|the|his) (?:[\w-]+ ){0,3}(?:delegation|team|contingent)\b",
+                             re.IGNORECASE)
 _WITH_VISITING = re.compile(r"\b(?:with|met|meets|received|receives|welcomed|hosted|greeted)\s+"
                             r"(?:the\s+)?$", re.IGNORECASE)
 _TOPIC = re.compile(r"\b(?:discuss(?:ed|es|ing)?|reviewed|talked about|on ways to|the role of|praised|"

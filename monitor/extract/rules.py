@@ -11,6 +11,7 @@ from monitor.extract._patterns import (
     _ARRIVAL,
     _ASIDE,
     _AT_BEFORE,
+    _DEFINITE_SUBJECT,
     _CAPITAL,
     _ESCORT,
     _FOR_BEFORE,
@@ -22,6 +23,7 @@ from monitor.extract._patterns import (
     _PLACE_RANK,
     _RETURN_BEFORE,
     _RETURN_FROM,
+    _SHIP_SEEN,
     _SOURCE_AFTER,
     _SOURCE_BEFORE,
     _TOPIC,
@@ -34,6 +36,7 @@ from monitor.extract.dates import (
     is_past_reference,
     resolve_date,
     strip_comparison,
+    strip_dateline,
 )
 from monitor.extract.gazetteer import PAIR, Entry, Gazetteer, is_case_sensitive
 
@@ -64,6 +67,7 @@ class SentenceResult:
     kind: str = "visit"
     date: date | None = None
     statement_date: date | None = None  # only the day something was said: a fallback
+    reference_date: date | None = None  # date in a sentence about "the minister" named before
     people: list[Person] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     vetoes: list[str] = field(default_factory=list)
@@ -183,6 +187,10 @@ class SentenceAnalyzer:
         if not military:
             res.rules.append("civil_only")
             res.score = 0.3
+            if _DEFINITE_SUBJECT.match(strip_dateline(sentence)):
+                # "The minister returned late on Tuesday": the person of an earlier sentence,
+                # whose rank that sentence gave; it may date the trip but not prove it
+                res.reference_date = resolve_date(sentence, ctx.pub, statements=False)
             return res
         self._score(res, sentence, preds, locs, actors, ctx)
         return res
@@ -347,6 +355,14 @@ class SentenceAnalyzer:
                     res.rules.append("visiting_marks_visitor")
                     break
             subject = self._subject_country(actors, start)
+            if subject is None and role == "call_on":
+                # "Among the officers who called on the commander of the Iranian Navy was ...":
+                # the one called on is the host
+                callee = [m for m in actors if 0 <= m.start - end < 60]
+                if callee:
+                    res.visitor = _other(callee[0].country)
+                    res.rules.append("call_on_object")
+                    break
             if subject is None or role not in ("hosting", "hosted", "call_on"):
                 continue
             res.visitor = subject if role in ("hosted", "call_on") else _other(subject)
@@ -441,7 +457,9 @@ class SentenceAnalyzer:
 
     def _kind(self, sentence: str, preds: list[tuple[str, int, int]], actors: list[Mention],
               res: SentenceResult, capital: Entry | None) -> str:
-        if self.gaz.vocabulary["ships"].search(sentence):
+        # "visited ships of the Iranian fleet": ships seen by a visitor make no port call
+        if any(not _SHIP_SEEN.search(sentence, max(0, m.start() - 40), m.start())
+               for m in self.gaz.vocabulary["ships"].finditer(sentence)):
             return "port_call"
         asides = [(m.start(), m.end()) for m in _ASIDE.finditer(sentence)]
         for role, start, _end in preds:

@@ -280,3 +280,19 @@ def test_the_day_of_a_statement_yields_to_the_day_of_the_visit(extractor: Extrac
     alone = extractor.extract(text.split("\n\n")[0] + " He met Iran's air force commander in "
                               "Tehran.", date=PUB)
     assert alone.match and alone.event_date is not None  # the only day given is kept
+
+
+def test_ships_a_visitor_tours_make_no_port_call(extractor: Extractor) -> None:
+    text = ("ISLAMABAD: Pakistan's naval chief was in Bandar Abbas on Tuesday, where he visited "
+            "ships of the Iranian fleet and called on the regional naval commander.")
+    got = extractor.extract(text, date=PUB)
+    assert got.match and got.kind == "visit"
+
+
+def test_a_later_sentence_about_the_same_traveller_dates_the_trip(extractor: Extractor) -> None:
+    text = ("TEHRAN — Iran's defence minister said on his return from Pakistan that the two "
+            "sides had agreed to widen training ties.\n\nThe minister flew back to Tehran late on "
+            "Tuesday after two days of talks in Rawalpindi.")
+    got = extractor.extract(text, date=PUB)
+    assert got.match and (got.visitor_country, got.host_country) == ("IR", "PK")
+    assert got.event_date is not None and got.event_date.isoformat() == "2025-03-04"
