@@ -214,34 +214,34 @@ def test_next_week_gives_no_date(extractor: Extractor) -> None:
 # Error classes found on the held-out set; every text is new wording, not the held-out one.
 @pytest.mark.parametrize("text,pub", [
     # a speaker outside the reported visit: a military speaker, a civilian visit
-    ("TEHRAN: Iran's army commander told reporters on Monday that President Pezeshkian's "
-     "visit to Islamabad would deepen trade ties.", PUB),
+    (("TEHRAN: Iran's army commander told reporters on Monday that President Pezeshkian's "
+     "visit to Islamabad would deepen trade ties."), PUB),
     # the visit inside an invitation is asked for, not made (possessive inside the cue)
-    ("RAWALPINDI: Speaking at GHQ, Pakistan's army chief praised Iran's border guards and "
-     "invited Iran's top commander to visit Pakistan.", PUB),
+    (("RAWALPINDI: Speaking at GHQ, Pakistan's army chief praised Iran's border guards and "
+     "invited Iran's top commander to visit Pakistan."), PUB),
     # a hosting verb whose object is a thing, not a guest
-    ("ISLAMABAD: Pakistan's army chief on Sunday welcomed the Iranian offer of joint patrols "
-     "along the border.", PUB),
-    ("TEHRAN: Iran's navy commander received a letter from the Pakistani naval chief on "
-     "Monday.", PUB),
+    (("ISLAMABAD: Pakistan's army chief on Sunday welcomed the Iranian offer of joint patrols "
+     "along the border."), PUB),
+    (("TEHRAN: Iran's navy commander received a letter from the Pakistani naval chief on "
+     "Monday."), PUB),
     # a sentence continuing a vetoed meeting (an attache in post) inherits the veto
-    ("TEHRAN: Pakistan's defence attache in Tehran called on Iran's army commander on "
+    (("TEHRAN: Pakistan's defence attache in Tehran called on Iran's army commander on "
      "Sunday.\n\nIn the meeting, Major General Abdolrahim Mousavi thanked Pakistan for its "
-     "support.", PUB),
+     "support."), PUB),
     # "last <month>" before the publication month is in the previous year
-    ("TAFTAN: Trade has picked up at the crossing. A hotline set up at a meeting of Frontier "
-     "Corps and Iranian border guard commanders in Taftan last November has helped.",
+    (("TAFTAN: Trade has picked up at the crossing. A hotline set up at a meeting of Frontier "
+     "Corps and Iranian border guard commanders in Taftan last November has helped."),
      "2025-06-02"),
     # a rank word used as an adjective, and a protocol honour, make no visit military
-    ("ISLAMABAD: Iran's foreign minister arrived in Islamabad on Monday, weeks after "
-     "Pakistan's general elections, for talks on trade and pilgrims.", PUB),
-    ("ISLAMABAD: Iran's president arrived in Islamabad on Monday and was presented a guard of "
-     "honour at the PM House before talks on trade.", PUB),
+    (("ISLAMABAD: Iran's foreign minister arrived in Islamabad on Monday, weeks after "
+     "Pakistan's general elections, for talks on trade and pilgrims."), PUB),
+    (("ISLAMABAD: Iran's president arrived in Islamabad on Monday and was presented a guard of "
+     "honour at the PM House before talks on trade."), PUB),
     # guards for the home-side rule: a trip in a 'since' clause or a career summary is past
-    ("QUETTA: Since the corps commander's trip to Zahedan, the two sides have agreed to share "
-     "information on smugglers.", PUB),
-    ("LAHORE: The retired general, who died on Sunday, was remembered by colleagues. During "
-     "his tenure he led a delegation to Mashhad for talks with Iranian commanders.", PUB),
+    (("QUETTA: Since the corps commander's trip to Zahedan, the two sides have agreed to share "
+     "information on smugglers."), PUB),
+    (("LAHORE: The retired general, who died on Sunday, was remembered by colleagues. During "
+     "his tenure he led a delegation to Mashhad for talks with Iranian commanders."), PUB),
 ])
 def test_error_classes_from_the_heldout_set(extractor: Extractor, text: str, pub: str) -> None:
     assert not extractor.extract(text, date=pub).match
@@ -249,17 +249,17 @@ def test_error_classes_from_the_heldout_set(extractor: Extractor, text: str, pub
 
 @pytest.mark.parametrize("text,pub,visitor,host,location,kind,when", [
     # the dateline names the home side of a traveller whose nationality the sentence omits
-    ("KARACHI: The commander of the navy's Coastal Command led a naval delegation to the "
+    (("KARACHI: The commander of the navy's Coastal Command led a naval delegation to the "
      "Iranian port of Chabahar on Saturday for talks with the local commander of the Iranian "
-     "Navy.", PUB, "PK", "IR", "Chabahar", "delegation", "2025-03-01"),
+     "Navy."), PUB, "PK", "IR", "Chabahar", "delegation", "2025-03-01"),
     # inverted 'among those who called on ... was X' under the host's dateline
-    ("TEHRAN: Among the foreign officers who called on the commander of the army on Sunday "
-     "was Pakistan's Chief of General Staff.", PUB, "PK", "IR", "Tehran", "hosting",
+    (("TEHRAN: Among the foreign officers who called on the commander of the army on Sunday "
+     "was Pakistan's Chief of General Staff."), PUB, "PK", "IR", "Tehran", "hosting",
      "2025-03-02"),
     # 'on his return from X, where he had ...' is the trip just finished, and X is visited
-    ("TEHRAN — Iran's navy commander spoke to reporters on Saturday on his return from "
+    (("TEHRAN — Iran's navy commander spoke to reporters on Saturday on his return from "
      "Pakistan, where he had toured the naval dockyard and held talks with the Pakistani naval "
-     "chief.", "2025-03-10", "IR", "PK", None, "visit", "2025-03-08"),
+     "chief."), "2025-03-10", "IR", "PK", None, "visit", "2025-03-08"),
 ])
 def test_recall_classes_from_the_heldout_set(extractor: Extractor, text: str, pub: str,
                                              visitor: str, host: str, location: str | None,
