@@ -1,0 +1,101 @@
+"""Who takes part: military participants, resident diplomats and the kind of the visit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from monitor.extract._clauses import reported_clause
+from monitor.extract._patterns import (
+    _ASIDE,
+    _ESCORT,
+    _LED_DELEGATION,
+    _SHIP_SEEN,
+    _TOPIC,
+    _WITH_VISITING,
+)
+from monitor.extract.gazetteer import PAIR, Entry, Gazetteer
+
+if TYPE_CHECKING:
+    from monitor.extract.rules import Mention, SentenceResult
+
+
+class ParticipantJudge:
+    """Mixin of SentenceAnalyzer: judgements about the people and things in a sentence."""
+
+    gaz: Gazetteer
+    _subject_country: Callable[[list[Mention], int], str | None]
+
+    def _resident_diplomat(self, sentence: str, visitor: str | None, actors: list[Mention],
+                           first_pred: int) -> bool:
+        if visitor is None:
+            return False
+        own = [m for m in actors if m.country == visitor]
+        if any(m.entry.military and m.entry.kind in ("official", "institution", "ship")
+               and m.start < first_pred for m in own):
+            return False
+        diplomats = [m.start() for m in self.gaz.vocabulary["diplomatic"].finditer(sentence)]
+        own_diplomats = [m for m in own if m.entry.kind == "official" and "mbassador" in
+                         (m.entry.title or "")]
+        return bool(own_diplomats) or any(abs(d - m.start) < 45 for d in diplomats for m in own)
+
+    def _military(self, sentence: str, mentions: list[Mention], titles: list[tuple[int, int, object]],
+                  res: SentenceResult, preds: list[tuple[str, int, int]]) -> bool:
+        # "The defence minister said the president's visit had ...": a speaker outside the
+        # reported visit does not make it military.
+        cut = reported_clause(sentence, preds[0][1], preds[-1][2],
+                              [p.start for p in res.people] + [t[0] for t in titles])
+        if cut:
+            sentence = " " * cut + sentence[cut:]
+            mentions = [m for m in mentions if m.start >= cut]
+            titles = [t for t in titles if t[0] >= cut]
+        people_ = [p for p in res.people if p.start >= cut]
+        sentence = self.gaz.vocabulary["not_rank"].sub(lambda m: " " * len(m.group(0)), sentence)
+        # An escort ("under the escort of Levies") guards the visit; it does not take part in it.
+        escorts = [(m.start(), m.end()) for m in _ESCORT.finditer(sentence)]
+        if escorts:
+            sentence = _ESCORT.sub(lambda m: " " * len(m.group(0)), sentence)
+            mentions = [m for m in mentions if not any(a <= m.start < b for a, b in escorts)]
+            titles = [t for t in titles if not any(a <= t[0] < b for a, b in escorts)]
+        # "The two ministers discussed the role of the Frontier Corps": a topic, not a party.
+        topics = [(m.start(), m.end()) for m in _TOPIC.finditer(sentence)]
+        mentions = [m for m in mentions if not any(a <= m.start < b for a, b in topics)]
+        titles = [t for t in titles if not any(a <= t[0] < b for a, b in topics)]
+        sentence = _TOPIC.sub(lambda m: " " * len(m.group(0)), sentence)
+        if any(m.entry.military and m.country in PAIR for m in mentions):
+            return True
+        if any(getattr(t, "military", False) for _s, _e, t in titles):
+            return True
+        if any(p.military for p in people_):
+            return True
+        return bool(self.gaz.vocabulary["military"].search(sentence))
+
+    def _kind(self, sentence: str, preds: list[tuple[str, int, int]], actors: list[Mention],
+              res: SentenceResult, capital: Entry | None) -> str:
+        # "visited ships of the Iranian fleet": ships seen by a visitor make no port call
+        if any(not _SHIP_SEEN.search(sentence, max(0, m.start() - 40), m.start())
+               for m in self.gaz.vocabulary["ships"].finditer(sentence)):
+            return "port_call"
+        asides = [(m.start(), m.end()) for m in _ASIDE.finditer(sentence)]
+        for role, start, _end in preds:
+            if any(a <= start < b for a, b in asides):
+                continue  # "X, who is on an official visit to Pakistan, called on ..."
+            if role == "visiting" and not _WITH_VISITING.search(sentence[max(0, start - 25):start]):
+                continue  # "X and visiting Y discussed" is told from neither side
+            subject = self._subject_country(actors, start)
+            if role == "hosting" and subject is None and "dateline_location" in res.rules:
+                return "hosting"  # "X received the Iranian delegation", filed from the host city
+            if role in ("hosting", "visiting") and subject == res.host:
+                return "hosting"  # "received / in a meeting with the visiting ..."
+            if role == "call_on" and capital is not None and capital.country == res.host:
+                return "hosting"  # "X called on the COAS at GHQ", filed from the host's side
+            if role in ("hosting", "hosted", "call_on", "movement", "port"):
+                break
+        if _LED_DELEGATION.search(sentence):
+            return "delegation"
+        group = self.gaz.vocabulary["groups"].search(sentence)
+        first_pred = preds[0][1]
+        named = [p.start for p in res.people if p.country == res.visitor]
+        if group and group.start() < first_pred and (not named or group.start() < min(named)):
+            return "delegation"
+        return "visit"
