@@ -41,3 +41,14 @@ def test_extra_set_is_ours_and_large_enough() -> None:
     rows = [json.loads(x) for x in DEFAULT_FILES[1].read_text(encoding="utf-8").splitlines()]
     assert len(rows) >= 50 and all(r["id"].startswith("x") for r in rows)
     assert sum(r["label"] for r in rows) >= 20 and sum(not r["label"] for r in rows) >= 20
+
+
+def test_unseen_blind_set_does_not_regress(extractor: Extractor) -> None:
+    """blind2.jsonl is never tuned on (see unseen_comment in the baseline); only its totals
+    are read, so it keeps measuring how the extractor does on text nobody adapted it to."""
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+    for name, floors in baseline["unseen_floors"].items():
+        measured = evaluate([BASELINE.parent / name], extractor=extractor)["files"][name]
+        below = {k: (measured[k], f) for k, f in floors.items()
+                 if measured[k] is None or measured[k] < f}
+        assert not below, f"{name}: below floor (measured, floor): {below}"
