@@ -126,7 +126,8 @@ def test_hostile_html_in_a_worker_is_skipped_in_time(name: str) -> None:
 def test_hostile_html_in_process_is_skipped_in_time(name: str) -> None:
     started = time.monotonic()
     result = clean_html(HOSTILE[name], None, timeout=3.0)
-    assert time.monotonic() - started < 6
+    # The bound is the 3 s timeout; the slack covers a machine busy with other test workers.
+    assert time.monotonic() - started < 3.0 + 6
     assert isinstance(result, Skipped)
 
 
@@ -172,9 +173,10 @@ def test_memory_limit_turns_a_huge_page_into_a_skip() -> None:
     with Cleaner(workers=1, timeout=60, memory_limit=64 * 1024 * 1024) as cleaner:
         result = cleaner.clean(big)
         after = cleaner.clean(page())
-    # Near the limit the MemoryError may surface inside a library that then reports no text;
-    # either way the page is skipped and the pool carries on.
-    assert result in (Skipped("extraction failed: out of memory"), Skipped("no article body"))
+    # Near the limit the MemoryError may surface inside a library (lxml then reports its own
+    # error, or no text); either way the page is skipped and the pool carries on.
+    assert isinstance(result, Skipped)
+    assert result.reason == "no article body" or result.reason.startswith("extraction failed: ")
     assert isinstance(after, CleanResult)
     with Cleaner(workers=1, timeout=60, memory_limit=None) as cleaner:
         assert isinstance(cleaner.clean(big), CleanResult)  # the limit made the difference
