@@ -27,6 +27,7 @@ from typing import Any, Self
 
 import dateutil.parser
 from trafilatura import bare_extraction
+from trafilatura.settings import use_config
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,12 @@ __all__ = ["CleanJob", "CleanResult", "Cleaner", "Skip", "Skipped", "clean_html"
 
 MAX_HTML_CHARS = 5_000_000  # real article pages stay under 2 MB
 MAX_TAGS = 60_000  # real pages have < 10,000; 140,000 bare <p> take trafilatura ~13 s
+# htmldate's extensive search scans the whole text for date-like strings: it roughly doubles
+# the cost of a page and finds the wrong date more often than the page's own markup (meta tags,
+# JSON-LD, <time>, the URL), which the plain search still reads; the feed or sitemap date is
+# the fallback when the page has none.
+_TRAFILATURA_CONFIG = use_config()
+_TRAFILATURA_CONFIG.set("DEFAULT", "EXTENSIVE_DATE_SEARCH", "off")
 MIN_BODY_CHARS = 80  # below this trafilatura has found a menu or a caption, not an article
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024  # address space per worker; peak on 5 MB pages < 150 MB
@@ -144,6 +151,7 @@ def _extract(job: CleanJob) -> CleanResult | Skipped:
             url=job.url,
             with_metadata=True,
             include_comments=False,
+            config=_TRAFILATURA_CONFIG,
         )
     except (RecursionError, ValueError, TypeError, LookupError, AttributeError) as exc:
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
