@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/bench_clean.py [--pages N] [--workers W] [--dir PATH]
 
-The 151 pages of /work/shared/realpages are repeated until at least N (default 500) have
+The 151 pages of ../shared/realpages are repeated until at least N (default 500) have
 been cleaned. Prints wall seconds, pages per second and the ratio to bare trafilatura for:
 our in-process clean_html (same work per page plus metadata, date and language), and our
 Cleaner pool. The target is a ratio of at most 1.2 in-process.
@@ -23,7 +23,7 @@ import trafilatura
 
 from monitor.clean import Cleaner, clean_html
 
-DEFAULT_DIR = Path("/work/shared/realpages")
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "realpages"
 
 
 def load(folder: Path, count: int) -> list[tuple[str, str]]:
