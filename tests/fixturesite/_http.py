@@ -68,22 +68,26 @@ class OutletHandler(_QuietHandler):
         ims = self.headers.get("If-Modified-Since")
         if resource is None:
             status = 404
-            self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>",
-                       "text/html; charset=utf-8", {"Cache-Control": "no-cache"})
         else:
             status = 304 if not_modified(resource, inm, ims) else 200
-            self._send(status, resource.body, resource.content_type, {
-                "ETag": resource.etag,
-                "Last-Modified": format_datetime(resource.last_modified, usegmt=True),
-                # no-cache: clients must revalidate every time, so 304s are observable.
-                "Cache-Control": "no-cache",
-            })
+        # Logged before the response goes out, so a client that has its answer always finds
+        # its request in the log.
         site.state.log_request({
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "method": self.command, "outlet": outlet.slug, "path": split.path,
             "query": split.query, "status": status, "if_none_match": inm,
             "if_modified_since": ims, "user_agent": self.headers.get("User-Agent"),
         })
+        if resource is None:
+            self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>",
+                       "text/html; charset=utf-8", {"Cache-Control": "no-cache"})
+        else:
+            self._send(status, resource.body, resource.content_type, {
+                "ETag": resource.etag,
+                "Last-Modified": format_datetime(resource.last_modified, usegmt=True),
+                # no-cache: clients must revalidate every time, so 304s are observable.
+                "Cache-Control": "no-cache",
+            })
 
     do_HEAD = do_GET
 
