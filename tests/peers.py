@@ -198,17 +198,25 @@ def _handler_class(receiver: HttpReceiver) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def http_peer() -> Iterator[HttpReceiver]:
-    """An HTTP receiver on a free loopback port, served from a thread."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(receiver := HttpReceiver(0)))
-    receiver.port = int(server.server_address[1])
+def threaded_http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[ThreadingHTTPServer]:
+    """A ThreadingHTTPServer on a free loopback port, served from a thread for the block."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield receiver
+        yield server
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def http_peer() -> Iterator[HttpReceiver]:
+    """An HTTP receiver on a free loopback port, served from a thread."""
+    with threaded_http_server(_handler_class(receiver := HttpReceiver(0))) as server:
+        receiver.port = int(server.server_address[1])
+        yield receiver
 
 
 

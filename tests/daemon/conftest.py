@@ -6,13 +6,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
 from tests.fixturesite.server import FixtureSite
-from tests.peers import HttpReceiver, http_receiver, smtp_server  # noqa: F401 - fixtures
+from tests.peers import (  # noqa: F401 - fixtures
+    HttpReceiver,
+    http_receiver,
+    smtp_server,
+    threaded_http_server,
+)
 
 EMPTY_RSS = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>slow</title>'
              b"<link>http://127.0.0.1/</link><description>d</description></channel></rss>")
@@ -55,17 +60,12 @@ def slow_feed() -> Iterator[SlowFeed]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    feed.port = int(server.server_address[1])
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield feed
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
+    with threaded_http_server(Handler) as server:
+        feed.port = int(server.server_address[1])
+        try:
+            yield feed
+        finally:
+            stop.set()  # release requests still waiting, so the server can shut down
 
 
 
