@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,13 @@ from monitor.extract._patterns import (
     _TOPIC,
     _WITH_VISITING,
 )
+from monitor.extract.dates import strip_dateline
 from monitor.extract.gazetteer import PAIR, Entry, Gazetteer
+
+# An attaché who heads a sentence, not one "accompanied by" or "received by" in it.
+_ATTACHE = re.compile(r"^(?:(?![,;]|\b(?:accompanied|joined|along|with|by|and)\b).){0,80}?"
+                      r"\battach[eé]s?\b", re.IGNORECASE)
+_HOSTS = re.compile(r"(?:receiv|welcom|host|greet)", re.IGNORECASE)
 
 if TYPE_CHECKING:
     from monitor.extract.rules import Mention, SentenceResult
@@ -31,6 +38,13 @@ class ParticipantJudge:
         if visitor is None:
             return False
         own = [m for m in actors if m.country == visitor]
+        # "The outgoing Defence Attaché of Iran in Islamabad, a brigadier general, called on":
+        # an attaché heading the subject is posted there, whatever rank he holds.
+        attache = _ATTACHE.search(strip_dateline(sentence), 0, first_pred)
+        if (attache and not _HOSTS.match(sentence, first_pred)
+                and not any(m.start < attache.end() and m.entry.kind in ("official", "institution")
+                            for m in own)):
+            return True
         if any(m.entry.military and m.entry.kind in ("official", "institution", "ship")
                and m.start < first_pred for m in own):
             return False

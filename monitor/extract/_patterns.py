@@ -59,4 +59,12 @@ _WITH_VISITING = re.compile(r"\b(?:with|met|meets|received|receives|welcomed|hos
 _TOPIC = re.compile(r"\b(?:discuss(?:ed|es|ing)?|reviewed|talked about|on ways to|the role of|praised|"
                     r"lauded|appreciated|thanked|condemned|criticised|criticized)\b[^;]*?(?=;|, according|"
                     r", (?:a|the) (?:statement|spokesman|official)|$)", re.IGNORECASE)
+# "bases near Saravan, close to the border with Pakistan": the country as geography, no party.
+_BORDER_WITH = re.compile(r"\b(?:borders?|frontiers?|boundary)\s+with\s+$|\bbordering\s+$",
+                          re.IGNORECASE)
+_BORDER_AFTER = re.compile(r"(?:'s)?\s+(?:border|frontier)s?\b(?!\s+(?:guards?|police|forces?|"
+                           r"commission|security|officials?|troops|regiment|command|committee|"
+                           r"authorities|personnel|units?|posts?))", re.IGNORECASE)
+_BORDER_BEFORE = re.compile(r"\b(?:near|along|close to|towards|toward|on|at|off|across|beyond)\s+"
+                            r"the\s+$", re.IGNORECASE)
 _PLACE_RANK = {"city": 0, "port": 0, "crossing": 2}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from monitor.extract.gazetteer import PAIR
@@ -98,4 +98,23 @@ def people(sentence: str, mentions: list[Any], titles: list[tuple[int, int, Any]
                    or _appositive_country(sentence, end, mentions))
         out.append(Person(name, getattr(title, "title", None), country, start,
                           bool(getattr(title, "military", False))))
+    return out
+
+
+def assign_sides(persons: list[Person], pred_starts: list[int]) -> list[Person]:
+    """An official of unstated nationality across a visit predicate from the other side.
+
+    "Brig Gen Goudarzi of Iran's border guard called on Lt Gen Rahat Naseem Ahmed Khan, Commander
+    Southern Command": in a sentence that links the two countries, the one called on, met or
+    received faces the named official of the other country.
+    """
+    known = [p for p in persons if p.country in PAIR]
+    out = []
+    for p in persons:
+        if p.country is None:
+            sides = {q.country for q in known
+                     if any(min(p.start, q.start) < s < max(p.start, q.start) for s in pred_starts)}
+            if len(sides) == 1:
+                p = replace(p, country="PK" if sides == {"IR"} else "IR")
+        out.append(p)
     return out

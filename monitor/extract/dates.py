@@ -50,9 +50,13 @@ def parse_date(value: object) -> date | None:
     return None
 
 
+# "May 2025: Sharif visits Tehran": a timeline entry opens with its date, a dateline with a place.
+_TIMELINE_ENTRY = re.compile(rf"^\s*{_MONTH}\s+\d", re.IGNORECASE)
+
+
 def strip_dateline(sentence: str) -> str:
     match = _DATELINE.match(sentence)
-    if match and len(match.group(0)) < 70:
+    if match and len(match.group(0)) < 70 and not _TIMELINE_ENTRY.match(sentence):
         return " " * len(match.group(0)) + sentence[match.end():]
     return sentence
 
@@ -103,6 +107,9 @@ _ATTRIBUTION = re.compile(r"\b(?:said|says|reported|announced|stated|confirmed|a
                           re.IGNORECASE)
 
 
+_RELATIVE_CLAUSE = re.compile(r",\s+who\b[^,;]*,")
+
+
 def resolve_date(sentence: str, pub: date | None, *, statements: bool = True) -> date | None:
     """The date a sentence gives for its event, or None when it cannot be derived.
 
@@ -112,6 +119,14 @@ def resolve_date(sentence: str, pub: date | None, *, statements: bool = True) ->
     sentence = strip_dateline(sentence)
     if not statements:
         sentence = _ATTRIBUTION.sub(lambda m: " " * len(m.group(0)), sentence)
+    # "X, who arrived late on Sunday, held talks on Monday": the main clause dates the event
+    main = _RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group(0)), sentence)
+    if main != sentence:
+        return _resolve(main, pub) or _resolve(sentence, pub)
+    return _resolve(sentence, pub)
+
+
+def _resolve(sentence: str, pub: date | None) -> date | None:
     found = _explicit(sentence, pub)
     if found or pub is None:
         return found

@@ -12,6 +12,9 @@ from monitor.extract._patterns import (
     _ARRIVAL,
     _ASIDE,
     _AT_BEFORE,
+    _BORDER_AFTER,
+    _BORDER_BEFORE,
+    _BORDER_WITH,
     _CAPITAL,
     _DEFINITE_SUBJECT,
     _FOR_BEFORE,
@@ -26,7 +29,7 @@ from monitor.extract._patterns import (
     _SOURCE_BEFORE,
     _VISITED_FROM,
 )
-from monitor.extract._people import Person, people
+from monitor.extract._people import Person, assign_sides, people
 from monitor.extract.dates import (
     comparison_spans,
     is_past_reference,
@@ -159,8 +162,9 @@ class SentenceAnalyzer(ParticipantJudge):
             res.rules.append("dateline_location")
         res.support = not past and not any(
             cues[c] for c in ("remote", "cancelled", "retrospective"))
+        # Places the text names; the dateline is the fallback of its own, not context.
         res.places = [(m.country, m.entry.location) for m in locs
-                      if m.entry.kind == "place" and m.entry.location]
+                      if m.entry.kind == "place" and m.entry.location and m.start >= 0]
         res.linked = bool(preds) or bool(self.gaz.vocabulary["party"].search(sentence))
         if not preds:
             return res
@@ -189,6 +193,7 @@ class SentenceAnalyzer(ParticipantJudge):
                 res.reference_date = resolve_date(sentence, ctx.pub, statements=False)
             return res
         self._score(res, sentence, preds, locs, actors, ctx)
+        res.people = assign_sides(res.people, [s for _r, s, _e in preds])
         return res
 
     def _retrospective(self, sentence: str, ctx: Context) -> bool:
@@ -231,6 +236,8 @@ class SentenceAnalyzer(ParticipantJudge):
         locs, actors, third_locs, third_actors = [], [], [], []
         asides = [(m.start(), m.end()) for m in _ASIDE.finditer(sentence)]
         for m in mentions:
+            if _geography(sentence, m):
+                continue
             if m.entry.kind == "third":
                 # "..., who praised Pakistan's support during the war with Israel": background,
                 # but "..., who is in Riyadh for talks," still places the meeting.
@@ -406,6 +413,15 @@ class SentenceAnalyzer(ParticipantJudge):
         res.score = min(score, 0.95)
         res.kind = self._kind(sentence, preds, actors, res, ctx.capital)
         res.rules.append(f"kind_{res.kind}")
+
+
+def _geography(sentence: str, m: Mention) -> bool:
+    """A country named only to say where a border runs ("near the border with Pakistan")."""
+    if m.entry.kind not in ("country", "demonym") or m.loc:
+        return False
+    before = sentence[max(0, m.start - 40):m.start]
+    return bool(_BORDER_WITH.search(before) or (_BORDER_BEFORE.search(before)
+                                                and _BORDER_AFTER.match(sentence, m.end)))
 
 
 def _next_word(sentence: str, pos: int) -> int:
