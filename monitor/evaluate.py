@@ -128,7 +128,8 @@ def evaluate(paths: Iterable[Path], *, split: str = "all", model: str | None = N
             kwargs["model"] = model
         extractor = Extractor(**kwargs)
     results = list(extractor.extract_many(
-        ({"text": r["text"], "id": r["id"], "date": r.get("date"), "lang": r.get("lang")}
+        ({"text": r["text"], "id": r["id"], "date": r.get("date"), "lang": r.get("lang"),
+          "title": r.get("title")}
          for r in records), batch_size=64))
     report: dict[str, Any] = {"split": split, "overall": score(records, results), "files": {}}
     for name in dict.fromkeys(r["_file"] for r in records):

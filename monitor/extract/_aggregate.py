@@ -92,9 +92,26 @@ def _inherit_vetoes(sentences: list[SentenceResult]) -> None:
         antecedent = s
 
 
+def _remote_lead(sentences: list[SentenceResult]) -> None:
+    """A text that opens with a video-link meeting tells of that meeting afterwards.
+
+    "The attendees on the Pakistani side were ..., while the Iranian side was represented by
+    ... in Zahedan": a sentence that only says who met, with no travel, arrival or hosting,
+    belongs to the remote meeting of the lead.
+    """
+    events = sorted((s for s in sentences if s.event), key=lambda s: s.start)
+    if not events or "remote" not in events[0].vetoes:
+        return
+    for s in events[1:]:
+        if s.valid and s.roles <= {"meeting"}:
+            s.valid, s.score = False, min(s.score, 0.1)
+            s.vetoes = [*s.vetoes, "remote", "refers_back"]
+
+
 def aggregate(sentences: list[SentenceResult], capital: Entry | None,
               threshold: float) -> Extraction:
     _inherit_vetoes(sentences)
+    _remote_lead(sentences)
     valid = [s for s in sentences if s.valid]
     rules = sorted({r for s in sentences for r in s.vetoes})
     if not valid:

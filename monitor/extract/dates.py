@@ -13,6 +13,14 @@ _MONTH = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?")
 _MONTH_ONLY = re.compile(rf"\b(?:in|during|since|by|last)\s+{_MONTH}(?:\s+(\d{{4}}))?(?!\s*\d)")
+# Persian (solar hijri) months, with the Gregorian day each one starts on; Iranian copy dates
+# events by them ("in Mehr"). Case-sensitive: "Dey" and "Tir" are month names only capitalised.
+PERSIAN_MONTHS = {"Farvardin": (3, 21), "Ordibehesht": (4, 21), "Khordad": (5, 22),
+                  "Tir": (6, 22), "Mordad": (7, 23), "Shahrivar": (8, 23), "Mehr": (9, 23),
+                  "Aban": (10, 23), "Azar": (11, 22), "Dey": (12, 22), "Bahman": (1, 21),
+                  "Esfand": (2, 20)}
+_PERSIAN_MONTH = re.compile(r"\b(?:in|during|since|last|early|late|mid-?)\s+(" +
+                            "|".join(PERSIAN_MONTHS) + r")\b(?!\s+(?:News|Agency|news|agency))")
 _YEAR = re.compile(r"(?<![\d/-])(19[5-9]\d|20\d\d)(?![\d/-])")
 _WEEKDAY = re.compile(r"\b(?:(last|next|this|coming)\s+)?(monday|tuesday|wednesday|thursday|"
                       r"friday|saturday|sunday)\b", re.IGNORECASE)
@@ -51,7 +59,8 @@ def parse_date(value: object) -> date | None:
 
 
 # "May 2025: Sharif visits Tehran": a timeline entry opens with its date, a dateline with a place.
-_TIMELINE_ENTRY = re.compile(rf"^\s*{_MONTH}\s+\d", re.IGNORECASE)
+_TIMELINE_ENTRY = re.compile(rf"^\s*(?:(?:early|late|mid)[- ])?(?:{_MONTH}(?![\w])|\d{{4}}\b)",
+                             re.IGNORECASE)
 
 
 def strip_dateline(sentence: str) -> str:
@@ -165,6 +174,14 @@ def is_past_reference(sentence: str, pub: date | None) -> bool:
     found = _explicit(sentence, pub)
     if found is not None and (pub - found).days > 10:
         return True
+    for m in _PERSIAN_MONTH.finditer(sentence):
+        # "during my visit to Pakistan in Mehr": the latest such month on or before publication
+        month, day = PERSIAN_MONTHS[m.group(1)]
+        start = date(pub.year, month, day)
+        if start > pub:
+            start = start.replace(year=pub.year - 1)
+        if (pub - start).days > 40:
+            return True
     for m in _MONTH_ONLY.finditer(sentence):
         month = _month(m.group(1))
         year = int(m.group(2)) if m.group(2) else pub.year

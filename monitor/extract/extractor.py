@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -70,6 +72,16 @@ class _Item:
     id: Any
     date: date | None
     explain: bool
+    title: str | None = None
+
+
+# "Fifty years ago: Iranian warships in Karachi": an archive column retells an old story in the
+# present tense; only its headline says so.
+_ARCHIVE_TITLE = re.compile(r"\b(?:\w+ (?:years|decades) ago|from the (?:past pages|archives?)|"
+                            r"this day in (?:history|\d{4})|on this day)\b", re.IGNORECASE)
+
+
+ARCHIVE_CAP = 0.3
 
 
 class Extractor:
@@ -101,8 +113,10 @@ class Extractor:
     def extract(self, text: str, *, title: str | None = None, date: Any = None,
                 lang: str | None = None, explain: bool = False, id: Any = None) -> Extraction:
         """Extract the visit reported in one text (see the class docstring)."""
-        del title  # headlines are often about something else; evidence must be in the body
-        item = _Item(text if isinstance(text, str) else "", id, parse_date(date), explain)
+        # headlines are often about something else: evidence must be in the body, and the
+        # headline only rules out archive columns
+        item = _Item(text if isinstance(text, str) else "", id, parse_date(date), explain,
+                     title if isinstance(title, str) else None)
         early = self._early(item, lang)
         if early is not None:
             return early
@@ -129,8 +143,10 @@ class Extractor:
         for raw in batch:
             record = {"text": raw} if isinstance(raw, str) else raw
             text = record.get("text")
+            title = record.get("title")
             item = _Item(text if isinstance(text, str) else "", record.get("id"),
-                         parse_date(record.get("date")), explain)
+                         parse_date(record.get("date")), explain,
+                         title if isinstance(title, str) else None)
             early = self._early(item, record.get("lang"))
             results.append(early)
             if early is None:
@@ -185,6 +201,9 @@ class Extractor:
         capital, _ = _text.dateline(item.text, self.gazetteer)
         result = aggregate(sentences, capital, self.threshold)
         result.id, result.explain = item.id, item.explain
+        if item.title and _ARCHIVE_TITLE.search(item.title):
+            result.match, result.score = False, min(result.score, ARCHIVE_CAP)
+            result.rules.append("archive_item")
         if not result.match:
             result.kind = result.visitor_country = result.host_country = None
             result.location = result.event_date = None

@@ -76,6 +76,7 @@ class SentenceResult:
     event: bool = False  # a predicate with both countries: an event of its own or a reference
     anaphoric: bool = False  # "During the meeting, ...": continues an event told before
     places: list[tuple[str | None, str | None]] = field(default_factory=list)
+    roles: frozenset[str] = frozenset()  # roles of the visit predicates in the sentence
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ class SentenceAnalyzer(ParticipantJudge):
         res.places = [(m.country, m.entry.location) for m in locs
                       if m.entry.kind == "place" and m.entry.location and m.start >= 0]
         res.linked = bool(preds) or bool(self.gaz.vocabulary["party"].search(sentence))
+        res.roles = frozenset(r for r, _s, _e in preds)
         if not preds:
             return res
         actor_countries = {m.country for m in actors}
@@ -290,7 +292,10 @@ class SentenceAnalyzer(ParticipantJudge):
         hosted = ({m.country for m in actors} if hosts and "hosted" not in roles
                   and all(m.start > hosts[0] for m in actors) else set())
         # "Among those who called on the naval chief was Iran's ..." under a KARACHI dateline.
-        callers = {m.country for m in actors} if "call_on" in roles else set()
+        # ("... called on Commander of the Iranian Navy" names the one called on, not a caller)
+        calls = [e for r, _s, e in preds if r == "call_on"]
+        callers = {m.country for m in actors if calls and (m.start < calls[0] or _INVERTED.search(
+            sentence, calls[0], max(calls[0], m.start)))}
         found = subject or visitors or hosted or callers
         if guest in found and len(found) == 1:
             locs.append(Mention(-1, -1, capital, True))
@@ -413,6 +418,9 @@ class SentenceAnalyzer(ParticipantJudge):
         res.score = min(score, 0.95)
         res.kind = self._kind(sentence, preds, actors, res, ctx.capital)
         res.rules.append(f"kind_{res.kind}")
+
+
+_INVERTED = re.compile(r"\b(?:was|were)\b")
 
 
 def _geography(sentence: str, m: Mention) -> bool:
