@@ -108,11 +108,29 @@ def _remote_lead(sentences: list[SentenceResult]) -> None:
             s.vetoes = [*s.vetoes, "remote", "refers_back"]
 
 
+def _military_party(sentences: list[SentenceResult]) -> list[SentenceResult]:
+    """A meeting told without ranks, whose party the next sentences fill with officers.
+
+    "The Joint Border Commission met in Zahedan today. The Pakistani delegation ... comprised
+    senior officers of the Frontier Corps and GHQ": the meeting has a military side.
+    """
+    ordered = sorted(sentences, key=lambda s: s.start)
+    for i, s in enumerate(ordered):
+        if s.if_military is not None and any(t.military_party and not t.vetoes
+                                             for t in ordered[i + 1:i + 4]):
+            found = s.if_military
+            found.kind = "delegation"
+            found.rules = [r for r in found.rules if not r.startswith("kind_")]
+            found.rules += ["military_in_party", "kind_delegation"]
+            return [found]
+    return []
+
+
 def aggregate(sentences: list[SentenceResult], capital: Entry | None,
               threshold: float) -> Extraction:
     _inherit_vetoes(sentences)
     _remote_lead(sentences)
-    valid = [s for s in sentences if s.valid]
+    valid = [s for s in sentences if s.valid] or _military_party(sentences)
     rules = sorted({r for s in sentences for r in s.vetoes})
     if not valid:
         score = max((s.score for s in sentences), default=0.0)

@@ -12,7 +12,8 @@ _MONTH = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug
          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?")
-_MONTH_ONLY = re.compile(rf"\b(?:in|during|since|by|last)\s+{_MONTH}(?:\s+(\d{{4}}))?(?!\s*\d)")
+_MONTH_ONLY = re.compile(rf"\b(?i:in|during|since|by|last|(?:the\s+)?(?:end|beginning|start|middle)\s+"
+                         rf"of|early|late|mid-?)\s+{_MONTH}(?:\s+(\d{{4}}))?(?!\s*\d)")
 # Persian (solar hijri) months, with the Gregorian day each one starts on; Iranian copy dates
 # events by them ("in Mehr"). Case-sensitive: "Dey" and "Tir" are month names only capitalised.
 PERSIAN_MONTHS = {"Farvardin": (3, 21), "Ordibehesht": (4, 21), "Khordad": (5, 22),
@@ -188,6 +189,8 @@ def is_past_reference(sentence: str, pub: date | None) -> bool:
         if not m.group(2) and m.group(0).lower().startswith("last") and month >= pub.month:
             year -= 1  # "last September" in June is September of the year before
         start = date(year, month, 1)
+        if not m.group(2) and start > pub and not _FUTURE.search(sentence):
+            start = start.replace(year=year - 1)  # "held talks in September", told in February
         if (pub - start).days > 40:
             return True
     return False

@@ -147,7 +147,7 @@ def _load_countries(path: Path, out: dict[str, Entry]) -> None:
 
 
 def _load_places(path: Path, out: dict[str, Entry]) -> None:
-    kinds = {"city", "port", "province", "base", "headquarters", "airport", "crossing"}
+    kinds = {"city", "port", "province", "base", "headquarters", "airport", "crossing", "venue"}
     for i, item in enumerate(_list(path, _read(path), "places")):
         where = f"places[{i}]"
         name = _str(path, where, item, "name")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from monitor.extract._clauses import invitation_spans, refers_back
@@ -77,6 +77,8 @@ class SentenceResult:
     anaphoric: bool = False  # "During the meeting, ...": continues an event told before
     places: list[tuple[str | None, str | None]] = field(default_factory=list)
     roles: frozenset[str] = frozenset()  # roles of the visit predicates in the sentence
+    military_party: bool = False  # names members of a party, some of them military
+    if_military: SentenceResult | None = None  # a civilian meeting, scored as if military
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,12 @@ class SentenceAnalyzer(ParticipantJudge):
         # Places the text names; the dateline is the fallback of its own, not context.
         res.places = [(m.country, m.entry.location) for m in locs
                       if m.entry.kind == "place" and m.entry.location and m.start >= 0]
-        res.linked = bool(preds) or bool(self.gaz.vocabulary["party"].search(sentence))
+        party = self.gaz.vocabulary["party"].search(sentence)
+        res.linked = bool(preds) or bool(party)
+        # "The Pakistani delegation ... comprised senior officers of the Frontier Corps"
+        res.military_party = bool(_MEMBERS.search(sentence)) and not _NOT_MEMBERS.search(
+            sentence) and bool(self.gaz.vocabulary["military"].search(sentence)
+                               or any(m.entry.military and m.country in PAIR for m in mentions))
         res.roles = frozenset(r for r, _s, _e in preds)
         if not preds:
             return res
@@ -188,6 +195,10 @@ class SentenceAnalyzer(ParticipantJudge):
             return res
         if not military:
             res.rules.append("civil_only")
+            if res.host is not None and res.support:
+                # kept in case a sentence naming the party shows military members in it
+                res.if_military = replace(res, rules=list(res.rules), vetoes=[])
+                self._score(res.if_military, sentence, preds, locs, actors, ctx)
             res.score = 0.3
             if _DEFINITE_SUBJECT.match(strip_dateline(sentence)):
                 # "The minister returned late on Tuesday": the person of an earlier sentence,
@@ -421,6 +432,13 @@ class SentenceAnalyzer(ParticipantJudge):
 
 
 _INVERTED = re.compile(r"\b(?:was|were)\b")
+# Who a delegation is made of ("comprised senior officers of the Frontier Corps")
+_MEMBERS = re.compile(r"\b(?:delegation|side|team)\b[^.;]{0,80}?\b(?:comprised|comprising|consisted of|"
+                      r"included|including|was made up of)\b", re.IGNORECASE)
+# (a "former commander" of the Guards who leads lawmakers is no officer of the delegation)
+_NOT_MEMBERS = re.compile(r"\bnot (?:part of|a party to|involved in|present at)\b|\bno (?:military|"
+                          r"army|security) (?:officers?|officials?)\b|\b(?:former|ex-|retired)",
+                          re.IGNORECASE)
 
 
 def _geography(sentence: str, m: Mention) -> bool:
