@@ -180,6 +180,7 @@ def cmd_reextract(config: AppConfig, *, console: Console) -> int:
         archive.close()
     console.print(
         f"Re-extracted {summary['articles']} articles: {summary['matches']} matches "
-        f"({summary['added']} new, {summary['removed']} no longer match)"
+        f"({summary['added']} new, {summary['removed']} no longer match; "
+        f"{summary['withdrawn']} events withdrawn)"
     )
     return 0

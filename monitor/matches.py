@@ -165,7 +165,7 @@ def reextract_all(config: AppConfig, archive: Any, progress_console: Any = None,
     """Run the extractor again over every archived article (after gazetteer changes).
 
     New matches are clustered and alerted like fresh ones; articles that no longer match lose
-    their match row (their event keeps the other reports).
+    their match row (their event keeps the other reports, or is withdrawn when none is left).
     """
     extractor = extractor or extractor_for(config)
     with archive.read() as session:
@@ -174,6 +174,7 @@ def reextract_all(config: AppConfig, archive: Any, progress_console: Any = None,
         before = set(session.exec(select(Match.article_id)).all())
     docs = (_doc(*row) for row in rows)
     after: set[int] = set()
+    withdrawn = 0
     for ext in _progress(extractor.extract_many(docs, batch_size=_BATCH), len(rows),
                          progress_console):
         with archive.write() as session:
@@ -181,18 +182,32 @@ def reextract_all(config: AppConfig, archive: Any, progress_console: Any = None,
                 _store_match(config, session, ext, datetime.now(UTC))
                 after.add(int(ext.id))
             elif ext.id in before:
-                _drop_match(session, int(ext.id))
+                withdrawn += _drop_match(session, int(ext.id))
     return {"articles": len(rows), "matches": len(after), "added": len(after - before),
-            "removed": len(before - after)}
+            "removed": len(before - after), "withdrawn": withdrawn}
 
 
-def _drop_match(session: Session, article_id: int) -> None:
+WITHDRAWN_NOTE = "withdrawn by reextract: none of its reports matches any more"
+
+
+def _drop_match(session: Session, article_id: int) -> int:
+    """Remove an article's match; returns how many events it leaves without any report.
+
+    Such an event keeps its history (alerts already sent name it) but is withdrawn: it leaves
+    the timeline and its pending alerts are suppressed, like one an analyst marked.
+    """
+    withdrawn = 0
     for match in session.exec(select(Match).where(Match.article_id == article_id)).all():
         session.delete(match)
     for link in session.exec(select(EventArticle).where(EventArticle.article_id == article_id)).all():
         session.delete(link)
         session.flush()
-        refresh_event(session, link.event_id)
+        event = refresh_event(session, link.event_id)
+        if not event_reports(session, link.event_id) and event.status != "false_positive":
+            event.status, event.note = "false_positive", WITHDRAWN_NOTE
+            session.add(event)
+            withdrawn += 1
+    return withdrawn
 
 
 def _progress(items: Iterable[Any], total: int, console: Any) -> Iterable[Any]:

@@ -197,4 +197,7 @@ def test_reextract_applies_a_changed_extractor_setting_to_the_whole_archive(
     with Archive(sqlite_archive_url).open() as archive, archive.read() as s:
         assert s.exec(select(Match)).all() == []
         events = s.exec(select(Event)).all()
-    assert events  # events keep their history; they simply have no current report
+    # events keep their history (alerts named them) but leave the timeline, withdrawn
+    assert events and all(e.status == "false_positive" and "reextract" in (e.note or "")
+                          for e in events)
+    assert f"{len(events)} events withdrawn" in proc.stdout
