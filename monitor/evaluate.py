@@ -19,10 +19,11 @@ from monitor.extract import Extraction, Extractor, GazetteerError
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
-# devset and extra were tuned on; blind_tune was analysed item by item; heldout only ever
-# reported as an aggregate (never opened while tuning).
-DEFAULT_FILES = (ROOT / "tests/data/devset.jsonl", ROOT / "tests/data/extra.jsonl",
-                 ROOT / "tests/data/blind_tune.jsonl", ROOT / "tests/data/heldout.jsonl")
+# Every file here has been tuned on: each blind set was first measured unseen, then its errors
+# were fixed as general classes. The newest blind set stays out (see eval_baseline.json).
+DEFAULT_FILES = tuple(ROOT / "tests/data" / name for name in (
+    "devset.jsonl", "extra.jsonl", "blind_tune.jsonl", "heldout.jsonl", "blind2.jsonl",
+    "blind3.jsonl", "blind4.jsonl", "blind5.jsonl"))
 METRICS = ("precision", "recall", "f1", "direction", "kind", "officials_recall", "location",
            "event_date")
 

@@ -21,6 +21,10 @@ from monitor.extract.gazetteer import PAIR, Entry, Gazetteer
 # An attaché who heads a sentence, not one "accompanied by" or "received by" in it.
 _ATTACHE = re.compile(r"^(?:(?![,;]|\b(?:accompanied|joined|along|with|by|and)\b).){0,80}?"
                       r"\battach[eé]s?\b", re.IGNORECASE)
+_OUT_OF_SERVICE = re.compile(r"\b(?:retired|former|ex-)\s*(?:[\w-]+\s+){0,3}?(?:military|army|navy|naval|"
+                             r"air force|officers?|generals?|admirals?|commanders?|servicemen|"
+                             r"soldiers|chiefs?|brass)\b(?:\s+(?:officers?|officials?|chiefs?))?",
+                             re.IGNORECASE)
 _HOSTS = re.compile(r"(?:receiv|welcom|host|greet)", re.IGNORECASE)
 
 if TYPE_CHECKING:
@@ -64,6 +68,13 @@ class ParticipantJudge:
             mentions = [m for m in mentions if m.start >= cut]
             titles = [t for t in titles if t[0] >= cut]
         people_ = [p for p in res.people if p.start >= cut]
+        # "scholars and retired military officers": out of service, out of the military side
+        retired = [(m.start(), m.end()) for m in _OUT_OF_SERVICE.finditer(sentence)]
+        if retired:
+            sentence = _OUT_OF_SERVICE.sub(lambda m: " " * len(m.group(0)), sentence)
+            mentions = [m for m in mentions if not any(a <= m.start < b for a, b in retired)]
+            titles = [t for t in titles if not any(a <= t[0] < b for a, b in retired)]
+            people_ = [p for p in people_ if not any(a <= p.start < b for a, b in retired)]
         sentence = self.gaz.vocabulary["not_rank"].sub(lambda m: " " * len(m.group(0)), sentence)
         # An escort ("under the escort of Levies") guards the visit; it does not take part in it.
         escorts = [(m.start(), m.end()) for m in _ESCORT.finditer(sentence)]
