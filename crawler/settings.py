@@ -35,6 +35,8 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30  # whole-request wall clock limit (s), not per read
 DNS_TIMEOUT = 10  # name resolution limit (s)
+# The address a connection uses is checked again at connect time (DNS rebinding).
+TWISTED_DNS_RESOLVER = "crawler.resolver.PublicOnlyResolver"
 
 # Retries: transient network errors, 429 and 5xx. RetryAfterMiddleware waits per Retry-After
 # (capped) or with a small exponential backoff, so a retry never becomes a hot loop.

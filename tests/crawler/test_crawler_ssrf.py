@@ -87,3 +87,59 @@ def test_non_http_and_credential_urls_are_refused_even_when_private_allowed(url:
     guard = PrivateNetworkGuardMiddleware(allow_private=True)
     with pytest.raises(BlockedRequest):
         asyncio.run(guard.process_request(Request(url)))
+
+
+# A DNS answer that changes between the guard's lookup and the connection (DNS rebinding) is
+# simulated by giving the guard a public answer; the connection itself still resolves
+# "localhost" to 127.0.0.1, which the resolver installed by our settings must refuse.
+_REBIND_PROBE = """
+import ipaddress, json, sys
+import scrapy
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+import crawler.settings
+from crawler.middlewares import PrivateNetworkGuardMiddleware
+
+async def first_answer(self, host):
+    return [ipaddress.ip_address("93.184.216.34")]
+PrivateNetworkGuardMiddleware._addresses = first_answer
+
+errors = []
+class Probe(scrapy.Spider):
+    name = "probe"
+    async def start(self):
+        yield scrapy.Request(sys.argv[1], errback=lambda f: errors.append(repr(f.value)))
+    def parse(self, response):
+        errors.append("fetched")
+
+settings = Settings()
+settings.setmodule(crawler.settings)
+settings.setdict({"ROBOTSTXT_OBEY": False, "RETRY_ENABLED": False, "ITEM_PIPELINES": {},
+                  "LOG_LEVEL": "WARNING", "DEFWATCH_ALLOW_PRIVATE_NETWORKS": sys.argv[2] == "1"})
+process = CrawlerProcess(settings)
+process.crawl(Probe)
+process.start()
+print(json.dumps(errors))
+"""
+
+
+@pytest.mark.parametrize("allow", [False, True])
+def test_a_rebound_name_is_refused_when_connecting(make_site: Callable[..., Site],
+                                                    allow: bool) -> None:
+    import json
+    import subprocess
+    import sys
+
+    site = make_site()
+    site.add("/rebind.html", "<html><body>internal</body></html>", "text/html")
+    url = f"http://localhost:{site.port}/rebind.html"
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-c", _REBIND_PROBE, url, "1" if allow else "0"],
+                          cwd=root, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    outcome = json.loads(proc.stdout.strip().splitlines()[-1])
+    if allow:  # the flag used by tests and the demo still reaches local servers
+        assert outcome == ["fetched"] and site.log
+    else:
+        assert site.log == [] and outcome and "DNS lookup failed" in outcome[0]
+        assert "DNS rebinding guard" in proc.stderr
