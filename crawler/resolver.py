@@ -33,7 +33,7 @@ class PublicOnlyResolver(CachingThreadedResolver):
         resolver.allow_private = crawler.settings.getbool(ALLOW_FLAG)
         return resolver
 
-    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # noqa: N802
+    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:
         found = super().getHostByName(name, timeout)
         if self.allow_private:
             return found
