@@ -35,3 +35,14 @@ def gzip_bomb() -> bytes:
     return b"".join(parts)
 
 
+
+
+@pytest.fixture(scope="session")
+def other_bombs() -> dict[str, bytes]:
+    """Deflate and brotli bodies that inflate to 64 MiB of zeros, four times the size limit."""
+    import brotli
+
+    deflate = zlib.compressobj(1, zlib.DEFLATED, 15)  # wbits 15: zlib container ("deflate")
+    chunk = b"\0" * (1 << 20)
+    body = b"".join(deflate.compress(chunk) for _ in range(64)) + deflate.flush()
+    return {"deflate": body, "br": brotli.compress(b"\0" * (64 << 20), quality=1)}

@@ -55,7 +55,7 @@ def _flaky_429(site: Site, path: str, body: str) -> Any:
     return route
 
 
-def _build_site(nonce_file: Path, nonce: str, bomb: bytes) -> Site:
+def _build_site(nonce_file: Path, nonce: str, bomb: bytes, others: dict[str, bytes]) -> Site:
     site = start_site()
     b = site.base
     site.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")
@@ -106,6 +106,9 @@ def _build_site(nonce_file: Path, nonce: str, bomb: bytes) -> Site:
     site.add("/bad/bomb-feed.xml", bomb, "application/rss+xml", Content_Encoding="gzip")
     site.add("/bad/bomb-article.html", bomb, "text/html", Content_Encoding="gzip")
     site.add("/bad/bomb-sitemap.xml.gz", bomb, "application/gzip")
+    for encoding, body in others.items():
+        site.add(f"/bad/bomb-{encoding}.xml", body, "application/rss+xml",
+                 Content_Encoding=encoding)
     site.add("/bad/500.xml", "oops", "text/plain", status=500)
     site.routes["/bad/slow.xml"] = _slow
     site.add("/bad/loop-a", "", status=302, Location=b + "/bad/loop-b")
@@ -130,12 +133,13 @@ def _closed_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory, gzip_bomb: bytes) -> dict[str, Any]:
+def hostile(tmp_path_factory: pytest.TempPathFactory, gzip_bomb: bytes,
+            other_bombs: dict[str, bytes]) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("hostile")
     nonce = f"NONCE-{uuid.uuid4().hex}"
     nonce_file = tmp / "nonce.txt"
     nonce_file.write_text(nonce)
-    site = _build_site(nonce_file, nonce, gzip_bomb)
+    site = _build_site(nonce_file, nonce, gzip_bomb, other_bombs)
     b = site.base
     sources = [
         source("good-rss", "rss", b + "/good/rss.xml"),
@@ -150,6 +154,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, gzip_bomb: bytes) -> dict[
         source("laughs", "rss", b + "/bad/laughs.xml"),
         source("bomb-feed", "rss", b + "/bad/bomb-feed.xml"),
         source("bomb-sitemap", "sitemap", b + "/bad/bomb-sitemap.xml.gz"),
+        source("bomb-deflate", "rss", b + "/bad/bomb-deflate.xml"),
+        source("bomb-br", "rss", b + "/bad/bomb-br.xml"),
         source("http-404", "rss", b + "/bad/missing.xml"),
         source("http-500", "rss", b + "/bad/500.xml"),
         source("slow", "rss", b + "/bad/slow.xml"),
@@ -177,7 +183,7 @@ def test_exit_zero_and_one_stats_record_per_source(hostile: dict[str, Any]) -> N
     result: CrawlResult = hostile["result"]
     assert result.returncode == 0, result.stderr[-2000:]
     names = [r["source"] for r in result.of("source_stats")]
-    assert sorted(names) == sorted(set(names)) and len(names) == 21
+    assert sorted(names) == sorted(set(names)) and len(names) == 23
     assert result.seconds < 60
 
 
@@ -245,11 +251,13 @@ def test_no_entity_is_ever_expanded(hostile: dict[str, Any]) -> None:
     assert any(p["url"].endswith("/good/x2.html") for p in result.of("page", "xxe-sitemap"))
 
 
-def test_gzip_bombs_hit_the_size_limit(hostile: dict[str, Any]) -> None:
+def test_decompression_bombs_hit_the_size_limit(hostile: dict[str, Any]) -> None:
     result: CrawlResult = hostile["result"]
     for name, path in (("bomb-feed", "/bad/bomb-feed.xml"),
                        ("bomb-sitemap", "/bad/bomb-sitemap.xml.gz"),
-                       ("good-rss", "/bad/bomb-article.html")):
+                       ("good-rss", "/bad/bomb-article.html"),
+                       ("bomb-deflate", "/bad/bomb-deflate.xml"),
+                       ("bomb-br", "/bad/bomb-br.xml")):
         reasons = [r for r in _errors(result, name) if path in r]
         assert reasons and reasons[0].startswith("size limit"), (name, _errors(result, name))
 
