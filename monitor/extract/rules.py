@@ -102,7 +102,8 @@ class SentenceAnalyzer(ParticipantJudge):
         civil = gazetteer.vocabulary["civilians"].pattern
         self._civilian_subject = re.compile(
             rf"{civil}\s+(?:(?:who|which|that|are|were|is|was|have|has|had|also|still|often|"
-            rf"regularly|usually|each|every|to|and|from|of|[A-Z][\w-]+)\s+){{0,3}}$", re.IGNORECASE)
+            rf"regularly|usually|each|every|to|and|from|of|attempting|trying|seeking|tried|"
+            rf"attempted|sought|planning|[A-Z][\w-]+)\s+){{0,3}}$", re.IGNORECASE)
 
     # --- mentions ---------------------------------------------------------------------------
     def _is_loc(self, sentence: str, start: int, end: int, entry: Entry,
@@ -434,7 +435,8 @@ class SentenceAnalyzer(ParticipantJudge):
 _INVERTED = re.compile(r"\b(?:was|were)\b")
 # Who a delegation is made of ("comprised senior officers of the Frontier Corps")
 _MEMBERS = re.compile(r"\b(?:delegation|side|team)\b[^.;]{0,80}?\b(?:comprised|comprising|consisted of|"
-                      r"included|including|was made up of)\b", re.IGNORECASE)
+                      r"included|including|was made up of)\b|\b(?:was|were|is|are) (?:also )?"
+                      r"(?:accompanied|joined) by\b", re.IGNORECASE)
 # (a "former commander" of the Guards who leads lawmakers is no officer of the delegation)
 _NOT_MEMBERS = re.compile(r"\bnot (?:part of|a party to|involved in|present at)\b|\bno (?:military|"
                           r"army|security) (?:officers?|officials?)\b|\b(?:former|ex-|retired)",

@@ -84,3 +84,40 @@ def test_a_venue_places_talks_without_making_them_military(extractor: Extractor)
 ])
 def test_month_only_dates(sentence: str, pub: str, past: bool) -> None:
     assert is_past_reference(sentence, parse_date(pub)) is past
+
+
+# blind6 classes
+@pytest.mark.parametrize("text", [
+    # Iran's own Taftan county is not the Pakistani border town
+    ("TEHRAN (Tasnim) – Iran's police chief travelled to Zahedan on Sunday and visited officers "
+     "injured in an attack in Taftan county."),
+    # smugglers' vehicles crossing the border are nobody's visit
+    ("ZAHEDAN – Border guards stopped a convoy of vehicles attempting to cross into Pakistani "
+     "territory near Saravan late on Monday, the border guard command said."),
+    # a retired officer at a film screening is out of the military side
+    ("LAHORE: A retired Pakistani brigadier who attended the screening at the Iran Culture House "
+     "on Tuesday praised the films."),
+])
+def test_false_alert_classes_from_blind6(extractor: Extractor, text: str) -> None:
+    assert not extractor.extract(text, date=PUB).match
+
+
+def test_an_army_chief_in_the_prime_ministers_party_makes_the_visit_military(
+        extractor: Extractor) -> None:
+    text = ("TEHRAN, March 4 (Reuters) - Pakistan's prime minister arrived in Tehran on Tuesday for "
+            "talks with Iranian leaders.\n\nHe was accompanied by army chief Field Marshal Asim "
+            "Munir and the foreign minister, his office said.")
+    got = extractor.extract(text, date=PUB)
+    assert got.match and (got.visitor_country, got.host_country) == ("PK", "IR")
+    alone = extractor.extract(text.split("\n\n")[0] + "\n\nHe was accompanied by his wife.",
+                              date=PUB)
+    assert not alone.match
+
+
+def test_evaluation_knows_the_gazetteers_transliterations(extractor: Extractor) -> None:
+    from monitor.evaluate import canonical_names, same_person
+
+    aliases = canonical_names(extractor)
+    assert same_person("Mohammad Baqeri", "Mohammad Bagheri", aliases)
+    assert not same_person("Mohammad Baqeri", "Mohammad Bagheri")
+    assert not same_person("Mohammad Baqeri", "Amir Hatami", aliases)
