@@ -108,6 +108,22 @@ def _remote_lead(sentences: list[SentenceResult]) -> None:
             s.vetoes = [*s.vetoes, "remote", "refers_back"]
 
 
+def _officers_follow(after: list[SentenceResult]) -> bool:
+    """The next sentences name military members of the party, in prose or as a list."""
+    for i, t in enumerate(after[:8]):
+        if t.military_party and not t.vetoes:
+            return True
+        if t.party_intro and not t.vetoes:  # "The delegation included:" and a bulleted list
+            items = []
+            for u in after[i + 1:]:
+                if not u.bullet:
+                    break
+                items.append(u)
+            if any(u.military_words for u in items):
+                return True
+    return False
+
+
 def _military_party(sentences: list[SentenceResult]) -> list[SentenceResult]:
     """A meeting told without ranks, whose party the next sentences fill with officers.
 
@@ -116,8 +132,7 @@ def _military_party(sentences: list[SentenceResult]) -> list[SentenceResult]:
     """
     ordered = sorted(sentences, key=lambda s: s.start)
     for i, s in enumerate(ordered):
-        if s.if_military is not None and any(t.military_party and not t.vetoes
-                                             for t in ordered[i + 1:i + 4]):
+        if s.if_military is not None and _officers_follow(ordered[i + 1:i + 10]):
             found = s.if_military
             found.kind = "delegation"
             found.rules = [r for r in found.rules if not r.startswith("kind_")]

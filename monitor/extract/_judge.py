@@ -24,7 +24,9 @@ _ATTACHE = re.compile(r"^(?:(?![,;]|\b(?:accompanied|joined|along|with|by|and)\b
 _OUT_OF_SERVICE = re.compile(r"\b(?:retired|former|ex-)\s*(?:[\w-]+\s+){0,3}?(?:military|army|navy|naval|"
                              r"air force|officers?|generals?|admirals?|commanders?|servicemen|"
                              r"soldiers|chiefs?|brass|brigadiers?|colonels?|majors?|captains?|"
-                             r"commodores?|lieutenants?|marshals?|veterans?)\b(?:\s+(?:officers?|officials?|chiefs?))?",
+                             r"commodores?|lieutenants?|marshals?|veterans?)\b(?:\s+(?:officers?|officials?|"
+                             r"chiefs?|colonels?|generals?|majors?|captains?|brigadiers?|"
+                             r"commanders?|admirals?))*",
                              re.IGNORECASE)
 _HOSTS = re.compile(r"(?:receiv|welcom|host|greet)", re.IGNORECASE)
 

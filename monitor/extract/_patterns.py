@@ -60,11 +60,16 @@ _TOPIC = re.compile(r"\b(?:discuss(?:ed|es|ing)?|reviewed|talked about|on ways t
                     r"lauded|appreciated|thanked|condemned|criticised|criticized)\b[^;]*?(?=;|, according|"
                     r", (?:a|the) (?:statement|spokesman|official)|$)", re.IGNORECASE)
 # "bases near Saravan, close to the border with Pakistan": the country as geography, no party.
-_BORDER_WITH = re.compile(r"\b(?:borders?|frontiers?|boundary)\s+with\s+$|\bbordering\s+$",
-                          re.IGNORECASE)
-_BORDER_AFTER = re.compile(r"(?:'s)?\s+(?:border|frontier)s?\b(?!\s+(?:guards?|police|forces?|"
+# ("Iran's borders, whether with Iraq in the west or with Pakistan", "the Pak-Iran border")
+_BORDER_WITH = re.compile(r"\b(?:borders?|frontiers?|boundary)\b[^.;:]{0,60}?\bwith\s+$|"
+                          r"\bbordering\s+$", re.IGNORECASE)
+_BORDER_AFTER = re.compile(r"(?:-[A-Za-z]+)?(?:'s)?\s+(?:border|frontier)s?\b(?!\s+(?:guards?|police|forces?|"
                            r"commission|security|officials?|troops|regiment|command|committee|"
                            r"authorities|personnel|units?|posts?))", re.IGNORECASE)
 _BORDER_BEFORE = re.compile(r"\b(?:near|along|close to|towards|toward|on|at|off|across|beyond)\s+"
-                            r"the\s+$", re.IGNORECASE)
+                            r"the\s+(?:[A-Za-z]+-)?$", re.IGNORECASE)
+# "called on Pakistan to act decisively": the addressee of an appeal takes no part in a visit
+_APPEAL_BEFORE = re.compile(r"\b(?:call(?:ed|s|ing)? on|urg(?:ed|es|ing)|ask(?:ed|s)|press(?:ed|es)|"
+                            r"warn(?:ed|s))\s+(?:the\s+)?(?:government\s+of\s+)?$", re.IGNORECASE)
+_APPEAL_AFTER = re.compile(r"(?:'s\s+(?:government|authorities|leadership))?\s+to\s+[\"“']?[a-z]+")
 _PLACE_RANK = {"city": 0, "port": 0, "crossing": 2}

@@ -81,6 +81,10 @@ _ARCHIVE_TITLE = re.compile(r"\b(?:\w+ (?:years|decades) ago|from the (?:past pa
 
 
 ARCHIVE_CAP = 0.3
+# "2024: A year of ups and downs", "Year in review": a look back at the year
+_REVIEW_TITLE = re.compile(r"\b(?:year in review|year-?ender|the year that was|a year of|"
+                           r"looking back|look back|in retrospect|timeline)\b|^\s*\d{4}\s*[:\-–]",
+                           re.IGNORECASE)
 
 
 class Extractor:
@@ -200,7 +204,9 @@ class Extractor:
         capital, _ = _text.dateline(item.text, self.gazetteer)
         result = aggregate(sentences, capital, self.threshold)
         result.id, result.explain = item.id, item.explain
-        if item.title and _ARCHIVE_TITLE.search(item.title):
+        if item.title and (_ARCHIVE_TITLE.search(item.title) or (
+                _REVIEW_TITLE.search(item.title) and result.event_date is None)):
+            # a look back dates what is new in it ("this week"); the undated rest is the past
             result.match, result.score = False, min(result.score, ARCHIVE_CAP)
             result.rules.append("archive_item")
         if not result.match:

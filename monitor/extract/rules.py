@@ -10,6 +10,8 @@ from monitor.extract._clauses import invitation_spans, refers_back
 from monitor.extract._judge import ParticipantJudge
 from monitor.extract._patterns import (
     _ARRIVAL,
+    _APPEAL_AFTER,
+    _APPEAL_BEFORE,
     _ASIDE,
     _AT_BEFORE,
     _BORDER_AFTER,
@@ -78,6 +80,9 @@ class SentenceResult:
     places: list[tuple[str | None, str | None]] = field(default_factory=list)
     roles: frozenset[str] = frozenset()  # roles of the visit predicates in the sentence
     military_party: bool = False  # names members of a party, some of them military
+    party_intro: bool = False  # says who belongs to a party ("The delegation included:")
+    bullet: bool = False  # an item of a list
+    military_words: bool = False
     if_military: SentenceResult | None = None  # a civilian meeting, scored as if military
 
 
@@ -172,9 +177,11 @@ class SentenceAnalyzer(ParticipantJudge):
         party = self.gaz.vocabulary["party"].search(sentence)
         res.linked = bool(preds) or bool(party)
         # "The Pakistani delegation ... comprised senior officers of the Frontier Corps"
-        res.military_party = bool(_MEMBERS.search(sentence)) and not _NOT_MEMBERS.search(
-            sentence) and bool(self.gaz.vocabulary["military"].search(sentence)
-                               or any(m.entry.military and m.country in PAIR for m in mentions))
+        res.party_intro = bool(_MEMBERS.search(sentence)) and not _NOT_MEMBERS.search(sentence)
+        res.bullet = bool(_BULLET.match(sentence))
+        res.military_words = bool(self.gaz.vocabulary["military"].search(sentence)
+                                  or any(m.entry.military and m.country in PAIR for m in mentions))
+        res.military_party = res.party_intro and res.military_words
         res.roles = frozenset(r for r, _s, _e in preds)
         if not preds:
             return res
@@ -436,18 +443,24 @@ _INVERTED = re.compile(r"\b(?:was|were)\b")
 # Who a delegation is made of ("comprised senior officers of the Frontier Corps")
 _MEMBERS = re.compile(r"\b(?:delegation|side|team)\b[^.;]{0,80}?\b(?:comprised|comprising|consisted of|"
                       r"included|including|was made up of)\b|\b(?:was|were|is|are) (?:also )?"
-                      r"(?:accompanied|joined) by\b", re.IGNORECASE)
+                      r"(?:accompanied|joined) by\b|\b(?:in|with|part of|member of) (?:the|his|her|"
+                      r"their) (?:delegation|party|entourage)\b", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*[-•*–—]\s")
 # (a "former commander" of the Guards who leads lawmakers is no officer of the delegation)
 _NOT_MEMBERS = re.compile(r"\bnot (?:part of|a party to|involved in|present at)\b|\bno (?:military|"
-                          r"army|security) (?:officers?|officials?)\b|\b(?:former|ex-|retired)",
+                          r"army|security) (?:officers?|officials?)\b|\b(?:former|ex-|retired)|"
+                          r"^\W*(?:no|none|neither)\b|\b(?:was|were|is|are) not\b|\bwithout\b",
                           re.IGNORECASE)
 
 
 def _geography(sentence: str, m: Mention) -> bool:
-    """A country named only to say where a border runs ("near the border with Pakistan")."""
+    """A country named only to say where a border runs ("near the border with Pakistan"), or
+    addressed by an appeal."""
     if m.entry.kind not in ("country", "demonym") or m.loc:
         return False
-    before = sentence[max(0, m.start - 40):m.start]
+    before = sentence[max(0, m.start - 90):m.start]
+    if _APPEAL_BEFORE.search(before) and _APPEAL_AFTER.match(sentence, m.end):
+        return True  # the addressee of an appeal ("urged Pakistan to act"), not a party
     return bool(_BORDER_WITH.search(before) or (_BORDER_BEFORE.search(before)
                                                 and _BORDER_AFTER.match(sentence, m.end)))
 
