@@ -9,9 +9,9 @@ from datetime import date
 from monitor.extract._clauses import invitation_spans, refers_back
 from monitor.extract._judge import ParticipantJudge
 from monitor.extract._patterns import (
-    _ARRIVAL,
     _APPEAL_AFTER,
     _APPEAL_BEFORE,
+    _ARRIVAL,
     _ASIDE,
     _AT_BEFORE,
     _BORDER_AFTER,
