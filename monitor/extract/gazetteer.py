@@ -17,7 +17,11 @@ DEFAULT_DIR = Path(__file__).resolve().parent.parent / "gazetteers"
 PAIR = ("IR", "PK")
 FILES = ("countries", "places", "institutions", "ships", "titles", "officials", "predicates")
 PREDICATE_ROLES = ("movement", "port", "hosting", "hosted", "call_on", "meeting", "visiting")
-CUE_NAMES = ("remote", "cancelled", "retrospective", "invitation", "sidelines", "speculative")
+CUE_NAMES = ("remote", "cancelled", "retrospective", "invitation", "sidelines", "speculative",
+             "pastime")
+# Cues added after analysts may have copied the gazetteers: a copy without them still loads.
+OPTIONAL_CUES = ("pastime",)
+_NEVER = re.compile(r"(?!x)x")
 VOCAB_NAMES = ("military", "ships", "groups", "diplomatic", "civilians", "party", "not_rank",
                "abstract")
 
@@ -215,24 +219,25 @@ def _compile(path: Path, where: str, patterns: Any) -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
-def _sections(path: Path, data: dict[str, Any], key: str,
-              names: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
+def _sections(path: Path, data: dict[str, Any], key: str, names: tuple[str, ...],
+              optional: tuple[str, ...] = ()) -> dict[str, re.Pattern[str]]:
     section = data.get(key)
     if not isinstance(section, dict):
         raise _fail(path, key, "must be a mapping of name to patterns")
     for name in names:
-        if name not in section:
+        if name not in section and name not in optional:
             raise _fail(path, f"{key}.{name}", "missing")
     unknown = sorted(set(section) - set(names))
     if unknown:
         raise _fail(path, f"{key}.{unknown[0]}", "unknown key")
-    return {n: _compile(path, f"{key}.{n}", section[n]) for n in names}
+    return {n: _compile(path, f"{key}.{n}", section[n]) if n in section else _NEVER
+            for n in names}
 
 
 def _load_predicates(path: Path) -> tuple[dict[str, re.Pattern[str]], ...]:
     data = _read(path)
     return (_sections(path, data, "visit_predicates", PREDICATE_ROLES),
-            _sections(path, data, "cues", CUE_NAMES),
+            _sections(path, data, "cues", CUE_NAMES, OPTIONAL_CUES),
             _sections(path, data, "vocabulary", VOCAB_NAMES))
 
 

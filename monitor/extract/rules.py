@@ -170,7 +170,7 @@ class SentenceAnalyzer(ParticipantJudge):
         if any(m.start < 0 for m in locs):
             res.rules.append("dateline_location")
         res.support = not past and not any(
-            cues[c] for c in ("remote", "cancelled", "retrospective"))
+            cues[c] for c in ("remote", "cancelled", "retrospective", "pastime"))
         # Places the text names; the dateline is the fallback of its own, not context.
         res.places = [(m.country, m.entry.location) for m in locs
                       if m.entry.kind == "place" and m.entry.location and m.start >= 0]
@@ -402,7 +402,7 @@ class SentenceAnalyzer(ParticipantJudge):
                 preds: list[tuple[str, int, int]], locs: list[Mention], actors: list[Mention],
                 third_locs: list[Mention], third_actors: list[Mention], past: bool,
                 ctx: Context) -> None:
-        for cue in ("remote", "cancelled", "retrospective", "speculative"):
+        for cue in ("remote", "cancelled", "retrospective", "speculative", "pastime"):
             if cues[cue]:
                 res.vetoes.append(cue)
         if cues["invitation"] and not locs:
@@ -440,6 +440,9 @@ class SentenceAnalyzer(ParticipantJudge):
 
 
 _INVERTED = re.compile(r"\b(?:was|were)\b")
+_PAIR_BORDER = re.compile(r"-[A-Za-z]+\s+(?:border|frontier)s?\b(?!\s+(?:guards?|police|forces?|"
+                          r"commission|security|officials?|troops|regiment|command|committee|"
+                          r"authorities|personnel|units?|posts?|meeting|talks|liaison))")
 # Who a delegation is made of ("comprised senior officers of the Frontier Corps")
 _MEMBERS = re.compile(r"\b(?:delegation|side|team)\b[^.;]{0,80}?\b(?:comprised|comprising|consisted of|"
                       r"included|including|was made up of)\b|\b(?:was|were|is|are) (?:also )?"
@@ -459,6 +462,9 @@ def _geography(sentence: str, m: Mention) -> bool:
     if m.entry.kind not in ("country", "demonym") or m.loc:
         return False
     before = sentence[max(0, m.start - 90):m.start]
+    if _PAIR_BORDER.match(sentence, m.end) or (before.endswith("-")
+                                               and _BORDER_AFTER.match(sentence, m.end)):
+        return True  # "the Pak-Iran border is a border of peace"
     if _APPEAL_BEFORE.search(before) and _APPEAL_AFTER.match(sentence, m.end):
         return True  # the addressee of an appeal ("urged Pakistan to act"), not a party
     return bool(_BORDER_WITH.search(before) or (_BORDER_BEFORE.search(before)

@@ -1,0 +1,95 @@
+"""Error classes found on blind7.jsonl and blind8.jsonl, each written anew."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.extract import Extractor
+
+PUB = "2025-03-06"  # a Thursday
+
+
+@pytest.mark.parametrize("text", [
+    # a record of many visitors, and a narrative time ("later that month")
+    ("TEHRAN – Over the following years the general received a succession of Pakistani naval "
+     "chiefs in Tehran."),
+    ("Later that year, when the army chief accompanied the prime minister to Tehran, the Iranian "
+     "chief of staff received him at the general staff headquarters."),
+    # the appeal's addressee is no visitor
+    ("ZAHEDAN – The border guard commander, who also visited the wounded in a hospital in "
+     "Zahedan on Tuesday, called on Pakistan to \"act decisively\" against the militants."),
+    # fiction
+    ("LAHORE: The thriller follows a Pakistani army colonel who travels to Tehran to meet an "
+     "IRGC general."),
+    # a meeting left off the schedule
+    ("ISLAMABAD: A Foreign Office official said no meeting with the army chief was on the Iranian "
+     "minister's programme during his visit on Tuesday."),
+    # the border named inside a pair compound or across a clause
+    ("TURBAT: The army chief visited troops deployed along the Pak-Iran border on Tuesday."),
+    ("TURBAT: Speaking to troops on Tuesday, the army chief said the Pakistan-Iran border is a "
+     "border of peace."),
+    ("BAGHDAD – \"Our borders, whether with Iraq or with Pakistan, are a red line,\" Iran's army "
+     "commander told reporters on arrival on Tuesday."),
+    # speculation, opinions about next steps
+    ("Speculation has been building that Pakistan's army chief could make a trip to Tehran "
+     "before the end of the year."),
+    ("Some in Islamabad believe that the next logical step is a visit by Iran's chief of staff to "
+     "Rawalpindi."),
+    # sport
+    ("LAHORE: Pakistan Army's kabaddi team beat the visiting Iranian side 41-39 at the Punjab "
+     "Stadium on Sunday."),
+    # a past visit told in a 'when' clause
+    ("QUETTA: Since the Iranian defence minister's trip to Islamabad, when the two sides agreed "
+     "to strengthen border mechanisms, the Frontier Corps and Iranian border guards have "
+     "increased patrols."),
+])
+def test_false_alert_classes_from_blind7_and_blind8(extractor: Extractor, text: str) -> None:
+    assert not extractor.extract(text, date=PUB).match
+
+
+def test_a_year_in_review_keeps_what_it_dates(extractor: Extractor) -> None:
+    bullet = "• Iranian navy commander visits Naval Headquarters in Islamabad and units in Karachi."
+    assert extractor.extract(bullet, date=PUB).match  # alone, a present-tense report
+    review = extractor.extract(bullet, date=PUB, title="2024: a year of ups and downs")
+    assert not review.match and "archive_item" in review.rules
+    dated = ("Pakistan's air chief arrived in Tehran on Sunday for talks with the commander of "
+             "the Iranian air force.")
+    assert extractor.extract(dated, date=PUB, title="The year in review").match
+
+
+def test_an_arms_fair_pavilion_is_a_delegation_visit(extractor: Extractor) -> None:
+    text = ("KARACHI: A delegation of Iran's defence ministry has set up a pavilion at the defence "
+            "exhibition that opened at the Karachi Expo Centre on Tuesday.")
+    got = extractor.extract(text, date=PUB)
+    assert got.match and (got.visitor_country, got.host_country) == ("IR", "PK")
+    assert got.kind == "delegation"
+
+
+def test_a_bulleted_delegation_list_with_the_army_chief(extractor: Extractor) -> None:
+    lead = ("TEHRAN – Iran's president received the visiting Pakistani prime minister and his "
+            "delegation in Tehran on Tuesday.\n\nThe Pakistani delegation included:\n\n"
+            "- Deputy Prime Minister Ishaq Dar\n\n")
+    army = extractor.extract(lead + "- Chief of Army Staff Field Marshal Asim Munir", date=PUB)
+    assert army.match and (army.visitor_country, army.host_country) == ("PK", "IR")
+    civil = extractor.extract(lead + "- Minister of Information Attaullah Tarar", date=PUB)
+    assert not civil.match
+    denied = extractor.extract(lead.split("The Pakistani")[0] + "No officials of the armed "
+                               "forces were part of the delegation.", date=PUB)
+    assert not denied.match
+
+
+def test_a_gazetteer_copy_without_the_newer_cues_still_loads(tmp_path) -> None:
+    import shutil
+    from pathlib import Path
+
+    import monitor.extract.gazetteer as gz
+
+    src = Path(gz.__file__).resolve().parent.parent / "gazetteers"
+    copy = tmp_path / "gaz"
+    shutil.copytree(src, copy)
+    text = (copy / "predicates.yaml").read_text(encoding="utf-8")
+    start = text.index("  pastime:\n")
+    end = text.index("  sidelines:\n")
+    (copy / "predicates.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    loaded = gz.load_gazetteer(copy)
+    assert loaded.cues["pastime"].search("a kabaddi match") is None
