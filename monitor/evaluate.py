@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # were fixed as general classes. The newest blind set stays out (see eval_baseline.json).
 DEFAULT_FILES = tuple(ROOT / "tests/data" / name for name in (
     "devset.jsonl", "extra.jsonl", "blind_tune.jsonl", "heldout.jsonl", "blind2.jsonl",
-    "blind3.jsonl", "blind4.jsonl", "blind5.jsonl", "blind6.jsonl"))
+    "blind3.jsonl", "blind4.jsonl", "blind5.jsonl", "blind6.jsonl", "blind7.jsonl",
+    "blind8.jsonl"))
 METRICS = ("precision", "recall", "f1", "direction", "kind", "officials_recall", "location",
            "event_date")
 
