@@ -14,6 +14,8 @@ _ONWARD = re.compile(r"\b(?:will|(?:is|was|are|were) (?:also )?(?:scheduled|due|
 _LATER = re.compile(r"\b(?:also|later|then|next|onward|thereafter|afterwards|subsequently|before "
                     r"(?:returning|leaving|flying))\b", re.IGNORECASE)
 CANCELLED_CAP = 0.3  # a text announcing that the visit is off is not an alert
+LONE_CAP = 0.45  # below the default threshold: see _lone_among_ruled_out
+LEAD_CHARS = 300
 # A meeting sentence without a place scores 0.3 + extras; the host from the text's own places
 # lifts it over the default threshold, the dateline alone (a filing city) only with extras.
 CONTEXT_HOST_BONUS = 0.2
@@ -108,12 +110,36 @@ def _remote_lead(sentences: list[SentenceResult]) -> None:
             s.vetoes = [*s.vetoes, "remote", "refers_back"]
 
 
+def _lone_among_ruled_out(sentences: list[SentenceResult], valid: list[SentenceResult],
+                          best: SentenceResult) -> bool:
+    """One undated visit sentence in a text whose other Iran–Pakistan contacts are all ruled out.
+
+    Analyses, profiles and reviews tell of many contacts, past, hoped for or by telephone; the
+    one sentence that slips through those cues is far more often background than news (a
+    report of a current visit dates it or tells it more than once).
+    """
+    if len(valid) != 1 or best.date is not None or best.statement_date is not None:
+        return False
+    if best.start < LEAD_CHARS:
+        return False  # the lead is the story itself
+    return sum(1 for s in sentences if s.event and s.vetoes) >= 2
+
+
+_PARTY_VETOES = {"remote", "cancelled", "speculative", "invitation_only", "refers_back",
+                 "resident_diplomat", "third_country_location", "third_country_visitor",
+                 "sidelines_elsewhere"}
+
+
 def _officers_follow(after: list[SentenceResult]) -> bool:
     """The next sentences name military members of the party, in prose or as a list."""
     for i, t in enumerate(after[:8]):
-        if t.military_party and not t.vetoes:
+        # ("..., the army chief who was promoted last week": a date of someone's past, not a
+        # reason to doubt who travels)
+        if set(t.vetoes) & _PARTY_VETOES:
+            continue
+        if t.military_party:
             return True
-        if t.party_intro and not t.vetoes:  # "The delegation included:" and a bulleted list
+        if t.party_intro:  # "The delegation included:" and a bulleted list
             items = []
             for u in after[i + 1:]:
                 if not u.bullet:
@@ -145,7 +171,9 @@ def aggregate(sentences: list[SentenceResult], capital: Entry | None,
               threshold: float) -> Extraction:
     _inherit_vetoes(sentences)
     _remote_lead(sentences)
-    valid = [s for s in sentences if s.valid] or _military_party(sentences)
+    valid = [s for s in sentences if s.valid]
+    if not any(s.host is not None for s in valid):
+        valid = _military_party(sentences) or valid
     rules = sorted({r for s in sentences for r in s.vetoes})
     if not valid:
         score = max((s.score for s in sentences), default=0.0)
@@ -163,6 +191,9 @@ def aggregate(sentences: list[SentenceResult], capital: Entry | None,
     # are not part of the visit; a supporting sentence must itself link the two sides.
     participants = [s for s in sentences if s.support and not s.vetoes and s.linked]
     kind = "port_call" if any(s.kind == "port_call" for s in evidence) else best.kind
+    if _lone_among_ruled_out(sentences, valid, best):
+        score = min(score, LONE_CAP)
+        rules.append("lone_undated_among_ruled_out")
     # "The minister returned late on Tuesday", placed like the visit, dates it when no
     # evidence sentence does; the day a statement was made comes last.
     referring = [s for s in sentences if s.reference_date is not None and s.host is not None

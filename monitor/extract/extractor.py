@@ -81,10 +81,10 @@ _ARCHIVE_TITLE = re.compile(r"\b(?:\w+ (?:years|decades) ago|from the (?:past pa
 
 
 ARCHIVE_CAP = 0.3
-# "2024: A year of ups and downs", "Year in review": a look back at the year
+# "2024: A year of ups and downs", "Year in review", "Who is X?": a look back
 _REVIEW_TITLE = re.compile(r"\b(?:year in review|year-?ender|the year that was|a year of|"
-                           r"looking back|look back|in retrospect|timeline)\b|^\s*\d{4}\s*[:\-–]",
-                           re.IGNORECASE)
+                           r"looking back|look back|in retrospect|timeline|profile)\b|"
+                           r"^\s*\d{4}\s*[:\-–]|^\s*who (?:is|was)\b", re.IGNORECASE)
 
 
 class Extractor:

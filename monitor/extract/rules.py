@@ -110,6 +110,10 @@ class SentenceAnalyzer(ParticipantJudge):
             rf"regularly|usually|each|every|to|and|from|of|attempting|trying|seeking|tried|"
             rf"attempted|sought|planning|[A-Z][\w-]+)\s+){{0,3}}$", re.IGNORECASE)
 
+        self._civilians_from = re.compile(
+            rf"{civil}\s+(?:[\w-]+\s+){{0,2}}(?:returning|returned|fleeing|fled|evacuated|"
+            rf"repatriated|deported|coming back|stranded)\s+(?:from|in)\s+$", re.IGNORECASE)
+
     # --- mentions ---------------------------------------------------------------------------
     def _is_loc(self, sentence: str, start: int, end: int, entry: Entry,
                 titles: list[tuple[int, int, object]]) -> bool:
@@ -179,7 +183,8 @@ class SentenceAnalyzer(ParticipantJudge):
         # "The Pakistani delegation ... comprised senior officers of the Frontier Corps"
         res.party_intro = bool(_MEMBERS.search(sentence)) and not _NOT_MEMBERS.search(sentence)
         res.bullet = bool(_BULLET.match(sentence))
-        res.military_words = bool(self.gaz.vocabulary["military"].search(sentence)
+        plain = self.gaz.vocabulary["not_rank"].sub(lambda m: " " * len(m.group(0)), sentence)
+        res.military_words = bool(self.gaz.vocabulary["military"].search(plain)
                                   or any(m.entry.military and m.country in PAIR for m in mentions))
         res.military_party = res.party_intro and res.military_words
         res.roles = frozenset(r for r, _s, _e in preds)
@@ -257,7 +262,7 @@ class SentenceAnalyzer(ParticipantJudge):
         locs, actors, third_locs, third_actors = [], [], [], []
         asides = [(m.start(), m.end()) for m in _ASIDE.finditer(sentence)]
         for m in mentions:
-            if _geography(sentence, m):
+            if _geography(sentence, m) or self._left_by_civilians(sentence, m):
                 continue
             if m.entry.kind == "third":
                 # "..., who praised Pakistan's support during the war with Israel": background,
@@ -280,6 +285,12 @@ class SentenceAnalyzer(ParticipantJudge):
             locs.extend(Mention(m.start(), m.end(), ctx.capital, True)
                         for m in _HERE.finditer(sentence))
         return locs, actors, third_locs, third_actors
+
+    def _left_by_civilians(self, sentence: str, m: Mention) -> bool:
+        """"Pakistani nationals returning from Iran": a country civilians come from."""
+        if m.entry.kind not in ("country", "demonym"):
+            return False
+        return bool(self._civilians_from.search(sentence[max(0, m.start - 90):m.start]))
 
     @staticmethod
     def _origin(sentence: str, start: int) -> bool:

@@ -93,3 +93,51 @@ def test_a_gazetteer_copy_without_the_newer_cues_still_loads(tmp_path) -> None:
     (copy / "predicates.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
     loaded = gz.load_gazetteer(copy)
     assert loaded.cues["pastime"].search("a kabaddi match") is None
+
+
+# blind9 classes
+@pytest.mark.parametrize("text,title", [
+    # a sideline meeting at a forum in a third country
+    (("PANJGUR: The strikes came on the day Pakistan's prime minister met Iran's foreign minister "
+      "on the sidelines of the World Economic Forum in Davos, as the two navies held drills."),
+     None),
+    # a narrative time in a profile
+    (("TEHRAN – He also led air force delegations abroad and visited Pakistan in that period to "
+      "discuss pilot training."), None),
+    (("TEHRAN – As air force commander he led a delegation to Pakistan to discuss pilot "
+      "training."), "Who is Iran's new defence minister?"),
+    # the military as a topic of a civilian visit
+    (("ISLAMABAD: Iran's foreign minister has arrived in Islamabad on a two-day visit as Tehran "
+      "tries to prevent a military escalation between Pakistan and India."), None),
+    # a reception at a mission
+    (("ISLAMABAD: Senior Pakistani military officers and defence attachés attended a ceremony at "
+      "the Iranian embassy on Tuesday to mark Iran's Army Day."), None),
+])
+def test_false_alert_classes_from_blind9(extractor: Extractor, text: str,
+                                         title: str | None) -> None:
+    assert not extractor.extract(text, date=PUB, title=title).match
+
+
+def test_one_undated_sentence_among_ruled_out_contacts_is_background(
+        extractor: Extractor) -> None:
+    background = ("Iran's navy commander held talks with Pakistan's naval chief by telephone. "
+                  "Pakistan's army chief had visited Tehran in 2023. Officials hope Iran's air "
+                  "force commander will visit Pakistan.")
+    lone = "\n\nIn those years Iranian naval officers visited Karachi for talks with the Pakistan Navy."
+    filler = " Trade, fuel smuggling and the gas pipeline also came up in the talks." * 6
+    got = extractor.extract("ANALYSIS" + filler + "\n\n" + background + lone, date=PUB)
+    assert not got.match and "lone_undated_among_ruled_out" in got.rules
+    dated = lone.replace("In those years", "On Tuesday")
+    assert extractor.extract("ANALYSIS" + filler + "\n\n" + background + dated, date=PUB).match
+
+
+def test_officers_in_the_party_count_despite_a_date_about_one_of_them(
+        extractor: Extractor) -> None:
+    text = ("Pakistan's prime minister has held talks with Iran's president in Tehran.\n\n"
+            "He was accompanied by Field Marshal Asim Munir, the army chief who was promoted last "
+            "week.\n\nPictures showed Munir seated beside the prime minister at the meeting.")
+    got = extractor.extract(text, date=PUB)
+    assert got.match and (got.visitor_country, got.host_country) == ("PK", "IR")
+    consul = ("QUETTA: Iran's provincial governor called on the chief minister here on Tuesday.\n\n"
+              "The governor was accompanied by Iran's Consul General in Quetta.")
+    assert not extractor.extract(consul, date=PUB).match
