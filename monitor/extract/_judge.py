@@ -28,6 +28,8 @@ _OUT_OF_SERVICE = re.compile(r"\b(?:retired|former|ex-)\s*(?:[\w-]+\s+){0,3}?(?:
                              r"chiefs?|colonels?|generals?|majors?|captains?|brigadiers?|"
                              r"commanders?|admirals?))*",
                              re.IGNORECASE)
+_AS_CONTEXT = re.compile(r",\s+as\s+(?!part\b|head\b|a member\b|members\b|leader\b|chief\b|"
+                         r"guests?\b|well\b)", re.IGNORECASE)
 _HOSTS = re.compile(r"(?:receiv|welcom|host|greet)", re.IGNORECASE)
 
 if TYPE_CHECKING:
@@ -71,6 +73,15 @@ class ParticipantJudge:
             mentions = [m for m in mentions if m.start >= cut]
             titles = [t for t in titles if t[0] >= cut]
         people_ = [p for p in res.people if p.start >= cut]
+        # ", as the two neighbours traded threats and Pakistan's military tested a missile":
+        # the circumstances of a visit, not its party
+        context = _AS_CONTEXT.search(sentence)
+        if context and context.start() > preds[-1][2]:
+            cut_at = context.start()
+            sentence = sentence[:cut_at] + " " * (len(sentence) - cut_at)
+            mentions = [m for m in mentions if m.start < cut_at]
+            titles = [t for t in titles if t[0] < cut_at]
+            people_ = [p for p in people_ if p.start < cut_at]
         # "scholars and retired military officers": out of service, out of the military side
         retired = [(m.start(), m.end()) for m in _OUT_OF_SERVICE.finditer(sentence)]
         if retired:

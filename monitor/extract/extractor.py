@@ -204,9 +204,11 @@ class Extractor:
         capital, _ = _text.dateline(item.text, self.gazetteer)
         result = aggregate(sentences, capital, self.threshold)
         result.id, result.explain = item.id, item.explain
-        if item.title and (_ARCHIVE_TITLE.search(item.title) or (
+        if item.title and (_ARCHIVE_TITLE.search(item.title)
+                           or self.gazetteer.cues["pastime"].search(item.title) or (
                 _REVIEW_TITLE.search(item.title) and result.event_date is None)):
-            # a look back dates what is new in it ("this week"); the undated rest is the past
+            # a look back dates what is new in it ("this week"); the undated rest is the past;
+            # a match report ("Pakistan edge Iran in kabaddi final") is sport
             result.match, result.score = False, min(result.score, ARCHIVE_CAP)
             result.rules.append("archive_item")
         if not result.match:

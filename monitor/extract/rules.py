@@ -420,7 +420,8 @@ class SentenceAnalyzer(ParticipantJudge):
             res.vetoes.append("invitation_only")  # "invited him to visit Tehran"
         if past:
             res.vetoes.append("past_date")
-        if (third_locs or third_actors) and not locs:
+        generic = all(m.entry.key in _GENERIC_PLACES for m in locs)
+        if (third_locs or third_actors) and (not locs or (third_locs and generic)):
             # "hosted by Bahrain", "at the Moscow conference": with no place in Iran or Pakistan
             # named, the meeting may as well be in the third country.
             res.vetoes.append("third_country_location")
@@ -451,6 +452,9 @@ class SentenceAnalyzer(ParticipantJudge):
 
 
 _INVERTED = re.compile(r"\b(?:was|were)\b")
+# Headquarters every armed force has: "at the General Staff headquarters in Ankara" is Turkish.
+_GENERIC_PLACES = {"place:General Staff headquarters", "place:Naval Headquarters",
+                   "place:Air Headquarters", "place:Joint Staff Headquarters"}
 _PAIR_BORDER = re.compile(r"-[A-Za-z]+\s+(?:border|frontier)s?\b(?!\s+(?:guards?|police|forces?|"
                           r"commission|security|officials?|troops|regiment|command|committee|"
                           r"authorities|personnel|units?|posts?|meeting|talks|liaison))")

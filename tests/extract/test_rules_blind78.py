@@ -141,3 +141,32 @@ def test_officers_in_the_party_count_despite_a_date_about_one_of_them(
     consul = ("QUETTA: Iran's provincial governor called on the chief minister here on Tuesday.\n\n"
               "The governor was accompanied by Iran's Consul General in Quetta.")
     assert not extractor.extract(consul, date=PUB).match
+
+
+# blind10 classes
+@pytest.mark.parametrize("text,title", [
+    # a match report is sport, whatever its sentences say
+    ("LAHORE: Iran's captain said his team had enjoyed their visit to Pakistan on Sunday.",
+     "Pakistan edge Iran in kabaddi final"),
+    # habits of the relationship
+    (("ZAHEDAN – Iran and Pakistan have agreed on several occasions to hold meetings between "
+      "their border commanders in Taftan."), None),
+    # a question, and a visit dated only as the reference of 'three weeks after'
+    (("Three weeks after Iran's army commander spent two days in Islamabad, analysts ask: will "
+      "Pakistan's army chief return the visit, and when?"), None),
+    # a headquarters every armed force has, in a third country
+    (("ANKARA – The Turkish chief of general staff received Pakistan's naval chief at the General "
+      "Staff headquarters in Ankara on Tuesday."), None),
+    # the circumstances of a civilian visit
+    (("ISLAMABAD: Iran's foreign minister arrived in Islamabad on Monday, as the two neighbours "
+      "traded threats and Pakistan's military carried out a missile test."), None),
+])
+def test_false_alert_classes_from_blind10(extractor: Extractor, text: str,
+                                          title: str | None) -> None:
+    assert not extractor.extract(text, date=PUB, title=title).match
+
+
+def test_a_guest_as_part_of_a_military_delegation_keeps_it_military(extractor: Extractor) -> None:
+    text = ("TEHRAN – Pakistan's defence secretary arrived in Tehran on Tuesday, as head of a "
+            "military delegation, for talks with Iran's defence minister.")
+    assert extractor.extract(text, date=PUB).match
