@@ -461,7 +461,7 @@ _PAIR_BORDER = re.compile(r"-[A-Za-z]+\s+(?:border|frontier)s?\b(?!\s+(?:guards?
 # Who a delegation is made of ("comprised senior officers of the Frontier Corps")
 _MEMBERS = re.compile(r"\b(?:delegation|side|team)\b[^.;]{0,80}?\b(?:comprised|comprising|consisted of|"
                       r"included|including|was made up of)\b|\b(?:was|were|is|are) (?:also )?"
-                      r"(?:accompanied|joined) by\b|\b(?:in|with|part of|member of) (?:the|his|her|"
+                      r"(?:accompanied|joined) by\b|\b(?:is|are|was|were) accompanying\b|\b(?:in|with|part of|member of) (?:the|his|her|"
                       r"their) (?:delegation|party|entourage)\b", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*[-•*–—]\s")
 # (a "former commander" of the Guards who leads lawmakers is no officer of the delegation)
