@@ -8,15 +8,18 @@ from datetime import date
 
 from monitor.extract._clauses import invitation_spans, refers_back
 from monitor.extract._judge import ParticipantJudge
+from monitor.extract._parties import (
+    _BULLET,
+    _GENERIC_PLACES,
+    _INVERTED,
+    _MEMBERS,
+    _NOT_MEMBERS,
+    _geography,
+)
 from monitor.extract._patterns import (
-    _APPEAL_AFTER,
-    _APPEAL_BEFORE,
     _ARRIVAL,
     _ASIDE,
     _AT_BEFORE,
-    _BORDER_AFTER,
-    _BORDER_BEFORE,
-    _BORDER_WITH,
     _CAPITAL,
     _DEFINITE_SUBJECT,
     _FOR_BEFORE,
@@ -449,41 +452,6 @@ class SentenceAnalyzer(ParticipantJudge):
         res.score = min(score, 0.95)
         res.kind = self._kind(sentence, preds, actors, res, ctx.capital)
         res.rules.append(f"kind_{res.kind}")
-
-
-_INVERTED = re.compile(r"\b(?:was|were)\b")
-# Headquarters every armed force has: "at the General Staff headquarters in Ankara" is Turkish.
-_GENERIC_PLACES = {"place:General Staff headquarters", "place:Naval Headquarters",
-                   "place:Air Headquarters", "place:Joint Staff Headquarters"}
-_PAIR_BORDER = re.compile(r"-[A-Za-z]+\s+(?:border|frontier)s?\b(?!\s+(?:guards?|police|forces?|"
-                          r"commission|security|officials?|troops|regiment|command|committee|"
-                          r"authorities|personnel|units?|posts?|meeting|talks|liaison))")
-# Who a delegation is made of ("comprised senior officers of the Frontier Corps")
-_MEMBERS = re.compile(r"\b(?:delegation|side|team)\b[^.;]{0,80}?\b(?:comprised|comprising|consisted of|"
-                      r"included|including|was made up of)\b|\b(?:was|were|is|are) (?:also )?"
-                      r"(?:accompanied|joined) by\b|\b(?:is|are|was|were) accompanying\b|\b(?:in|with|part of|member of) (?:the|his|her|"
-                      r"their) (?:delegation|party|entourage)\b", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*[-•*–—]\s")
-# (a "former commander" of the Guards who leads lawmakers is no officer of the delegation)
-_NOT_MEMBERS = re.compile(r"\bnot (?:part of|a party to|involved in|present at)\b|\bno (?:military|"
-                          r"army|security) (?:officers?|officials?)\b|\b(?:former|ex-|retired)|"
-                          r"^\W*(?:no|none|neither)\b|\b(?:was|were|is|are) not\b|\bwithout\b",
-                          re.IGNORECASE)
-
-
-def _geography(sentence: str, m: Mention) -> bool:
-    """A country named only to say where a border runs ("near the border with Pakistan"), or
-    addressed by an appeal."""
-    if m.entry.kind not in ("country", "demonym") or m.loc:
-        return False
-    before = sentence[max(0, m.start - 90):m.start]
-    if _PAIR_BORDER.match(sentence, m.end) or (before.endswith("-")
-                                               and _BORDER_AFTER.match(sentence, m.end)):
-        return True  # "the Pak-Iran border is a border of peace"
-    if _APPEAL_BEFORE.search(before) and _APPEAL_AFTER.match(sentence, m.end):
-        return True  # the addressee of an appeal ("urged Pakistan to act"), not a party
-    return bool(_BORDER_WITH.search(before) or (_BORDER_BEFORE.search(before)
-                                                and _BORDER_AFTER.match(sentence, m.end)))
 
 
 def _next_word(sentence: str, pos: int) -> int:
