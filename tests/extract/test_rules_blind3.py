@@ -59,9 +59,14 @@ def test_the_one_called_on_is_not_a_caller_under_a_filing_dateline(extractor: Ex
     assert got.location == "Bandar Abbas" and got.kind == "port_call"
 
 
-def test_announced_and_reported_would_still_count(extractor: Extractor) -> None:
-    text = ("ISLAMABAD: The ISPR said on Thursday that Iran's army commander would arrive in "
-            "Rawalpindi on Monday for talks with the army chief.")
+@pytest.mark.parametrize("text", [
+    ("ISLAMABAD: The ISPR said on Thursday that Iran's army commander would arrive in "
+     "Rawalpindi on Monday for talks with the army chief."),
+    # the attribution after the announcement, as wires write it
+    ("TEHRAN – Pakistan's naval chief would arrive in Tehran on Sunday for talks with the "
+     "commander of the Iranian Navy, IRNA reported."),
+])
+def test_announced_and_reported_would_still_count(extractor: Extractor, text: str) -> None:
     assert extractor.extract(text, date=PUB).match
 
 
