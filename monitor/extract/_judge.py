@@ -68,39 +68,29 @@ class ParticipantJudge:
         # reported visit does not make it military.
         cut = reported_clause(sentence, preds[0][1], preds[-1][2],
                               [p.start for p in res.people] + [t[0] for t in titles])
+        people_ = res.people
         if cut:
-            sentence = " " * cut + sentence[cut:]
-            mentions = [m for m in mentions if m.start >= cut]
-            titles = [t for t in titles if t[0] >= cut]
-        people_ = [p for p in res.people if p.start >= cut]
+            sentence, mentions, titles, inside = _blank(sentence, [(0, cut)], mentions, titles)
+            people_ = [p for p in people_ if not inside(p.start)]
         # ", as the two neighbours traded threats and Pakistan's military tested a missile":
         # the circumstances of a visit, not its party
         context = _AS_CONTEXT.search(sentence)
         if context and context.start() > preds[-1][2]:
-            cut_at = context.start()
-            sentence = sentence[:cut_at] + " " * (len(sentence) - cut_at)
-            mentions = [m for m in mentions if m.start < cut_at]
-            titles = [t for t in titles if t[0] < cut_at]
-            people_ = [p for p in people_ if p.start < cut_at]
+            sentence, mentions, titles, inside = _blank(
+                sentence, [(context.start(), len(sentence))], mentions, titles)
+            people_ = [p for p in people_ if not inside(p.start)]
         # "scholars and retired military officers": out of service, out of the military side
-        retired = [(m.start(), m.end()) for m in _OUT_OF_SERVICE.finditer(sentence)]
+        retired = [m.span() for m in _OUT_OF_SERVICE.finditer(sentence)]
         if retired:
-            sentence = _OUT_OF_SERVICE.sub(lambda m: " " * len(m.group(0)), sentence)
-            mentions = [m for m in mentions if not any(a <= m.start < b for a, b in retired)]
-            titles = [t for t in titles if not any(a <= t[0] < b for a, b in retired)]
-            people_ = [p for p in people_ if not any(a <= p.start < b for a, b in retired)]
+            sentence, mentions, titles, inside = _blank(sentence, retired, mentions, titles)
+            people_ = [p for p in people_ if not inside(p.start)]
         sentence = self.gaz.vocabulary["not_rank"].sub(lambda m: " " * len(m.group(0)), sentence)
         # An escort ("under the escort of Levies") guards the visit; it does not take part in it.
-        escorts = [(m.start(), m.end()) for m in _ESCORT.finditer(sentence)]
-        if escorts:
-            sentence = _ESCORT.sub(lambda m: " " * len(m.group(0)), sentence)
-            mentions = [m for m in mentions if not any(a <= m.start < b for a, b in escorts)]
-            titles = [t for t in titles if not any(a <= t[0] < b for a, b in escorts)]
+        sentence, mentions, titles, _ = _blank(
+            sentence, [m.span() for m in _ESCORT.finditer(sentence)], mentions, titles)
         # "The two ministers discussed the role of the Frontier Corps": a topic, not a party.
-        topics = [(m.start(), m.end()) for m in _TOPIC.finditer(sentence)]
-        mentions = [m for m in mentions if not any(a <= m.start < b for a, b in topics)]
-        titles = [t for t in titles if not any(a <= t[0] < b for a, b in topics)]
-        sentence = _TOPIC.sub(lambda m: " " * len(m.group(0)), sentence)
+        sentence, mentions, titles, _ = _blank(
+            sentence, [m.span() for m in _TOPIC.finditer(sentence)], mentions, titles)
         if any(m.entry.military and m.country in PAIR for m in mentions):
             return True
         if any(getattr(t, "military", False) for _s, _e, t in titles):
@@ -138,3 +128,17 @@ class ParticipantJudge:
         if group and group.start() < first_pred and (not named or group.start() < min(named)):
             return "delegation"
         return "visit"
+
+
+def _blank(sentence: str, spans: list[tuple[int, int]], mentions: list[Mention],
+           titles: list[tuple[int, int, object]]
+           ) -> tuple[str, list[Mention], list[tuple[int, int, object]], Callable[[int], bool]]:
+    """The sentence with `spans` blanked, the mentions and titles outside them, and the test
+    of a position against them (positions and lengths are kept: offsets stay valid)."""
+    def inside(pos: int) -> bool:
+        return any(a <= pos < b for a, b in spans)
+
+    for a, b in spans:
+        sentence = sentence[:a] + " " * (b - a) + sentence[b:]
+    return (sentence, [m for m in mentions if not inside(m.start)],
+            [t for t in titles if not inside(t[0])], inside)

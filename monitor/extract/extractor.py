@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from monitor.extract import _text
 from monitor.extract.dates import parse_date
-from monitor.extract.gazetteer import PAIR, load_gazetteer
+from monitor.extract.gazetteer import PAIR, Entry, load_gazetteer
 from monitor.extract.pipeline import DEFAULT_MODEL, LABEL_PREFIX, build_nlp
 from monitor.extract.prefilter import Prefilter
 from monitor.extract.rules import Context, SentenceAnalyzer, SentenceResult
@@ -178,8 +178,8 @@ class Extractor:
     def _pieces(self, text: str) -> list[tuple[int, str]]:
         return _text.pieces(text, self.prefilter.mentions_any)
 
-    def _sentences(self, item: _Item, parsed: list[tuple[int, Doc]]) -> list[SentenceResult]:
-        capital, dateline_end = _text.dateline(item.text, self.gazetteer)
+    def _sentences(self, item: _Item, parsed: list[tuple[int, Doc]], capital: Entry | None,
+                   dateline_end: int) -> list[SentenceResult]:
         ctx = Context(item.date, capital)
         results = []
         for offset, doc in parsed:
@@ -200,8 +200,8 @@ class Extractor:
     def _conclude(self, item: _Item, parsed: list[tuple[int, Doc]]) -> Extraction:
         from monitor.extract._aggregate import aggregate
 
-        sentences = self._sentences(item, parsed)
-        capital, _ = _text.dateline(item.text, self.gazetteer)
+        capital, dateline_end = _text.dateline(item.text, self.gazetteer)
+        sentences = self._sentences(item, parsed, capital, dateline_end)
         result = aggregate(sentences, capital, self.threshold)
         result.id, result.explain = item.id, item.explain
         if item.title and (_ARCHIVE_TITLE.search(item.title)

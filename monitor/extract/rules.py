@@ -82,11 +82,15 @@ class SentenceResult:
     anaphoric: bool = False  # "During the meeting, ...": continues an event told before
     places: list[tuple[str | None, str | None]] = field(default_factory=list)
     roles: frozenset[str] = frozenset()  # roles of the visit predicates in the sentence
-    military_party: bool = False  # names members of a party, some of them military
     party_intro: bool = False  # says who belongs to a party ("The delegation included:")
     bullet: bool = False  # an item of a list
     military_words: bool = False
     if_military: SentenceResult | None = None  # a civilian meeting, scored as if military
+
+    @property
+    def military_party(self) -> bool:
+        """Names members of a party, some of them military."""
+        return self.party_intro and self.military_words
 
 
 @dataclass(frozen=True)
@@ -189,7 +193,6 @@ class SentenceAnalyzer(ParticipantJudge):
         plain = self.gaz.vocabulary["not_rank"].sub(lambda m: " " * len(m.group(0)), sentence)
         res.military_words = bool(self.gaz.vocabulary["military"].search(plain)
                                   or any(m.entry.military and m.country in PAIR for m in mentions))
-        res.military_party = res.party_intro and res.military_words
         res.roles = frozenset(r for r, _s, _e in preds)
         if not preds:
             return res
