@@ -22,6 +22,9 @@ _RETURN_BEFORE = re.compile(r"\b(?:back|home|return(?:ed|ing|s)?)\s+(?:to|in|for
 # "on his return from Pakistan", "flew back from Tehran": the place just visited
 _VISITED_FROM = re.compile(r"\b(?:return(?:ed|ing|s)?|back|home)\s+from\s+" + _FILL + r"$",
                            re.IGNORECASE)
+# the past perfect of reported speech dates a meeting to the report, not to history
+_REPORTED_MEETING = re.compile(r"\b(?:said|told|added|stated|confirmed)\b(?: that)?(?: [\w'’\-]+){1,5}? "
+                               r"had (?:also )?(?:held|met|discussed)\b")
 _RETURN_FROM = re.compile(r"\b(?:return(?:ed|ing|s)?|back|home)\s+from\b", re.IGNORECASE)
 # "visited ships of", "boarded the frigate": ships seen, not ships calling ("cadets on board
 # the training ship arrived" is a port call)

@@ -18,6 +18,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 _PARAGRAPH = re.compile(r"[^\n]+")
 # A sentence ends with terminal punctuation, perhaps followed by closing quotes or brackets.
 _CLOSED = re.compile(r"[.!?][\"'”’)\]]*\s*$")
+# "met his Iranian counterpart, Brig. Gen. Aziz Nasirzadeh": a rank or month abbreviation ends
+# no sentence, though the statistical splitter often cuts after it
+_ABBREVIATION = re.compile(r"\b(?:Brig|Gen|Maj|Lt|Col|Adm|Capt|Cdr|Cmdr|Cdre|Cmdre|Sgt|Cpl|Pvt|Lieut|"
+                           r"Gov|Sen|Dr|Mr|Mrs|Ms|Amb|Rep|Hon|Jan|Feb|Aug|Sept?|Oct|Nov|Dec|No|St)\.$")
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z'’\- ]{1,40}?)\s*(?:\(|,|:|–|—|\s-\s)")
 
 
@@ -82,14 +86,15 @@ def sentences(doc: Doc) -> Iterator[Span]:
     """The parser's sentences, with fragments glued back on.
 
     The statistical splitter sometimes breaks after "Lieutenant General (retired)" or an
-    abbreviation; the rest of the clause ("... on the sidelines of the Moscow conference")
+    abbreviation ("Brig."); the rest of the clause ("... on the sidelines of the Moscow conference")
     then loses its subject, so a sentence without closing punctuation runs on.
     """
     start = None
     for sent in doc.sents:
         if start is None:
             start = sent.start
-        if _CLOSED.search(sent.text) or sent.end == len(doc):
+        text = sent.text.rstrip()
+        if (_CLOSED.search(text) and not _ABBREVIATION.search(text)) or sent.end == len(doc):
             yield doc[start:sent.end]
             start = None
     if start is not None:

@@ -29,6 +29,7 @@ from monitor.extract._patterns import (
     _NATIONAL_CAPITALS,
     _PLACE_RANK,
     _RETURN_BEFORE,
+    _REPORTED_MEETING,
     _RETURN_FROM,
     _SOURCE_AFTER,
     _SOURCE_BEFORE,
@@ -236,6 +237,8 @@ class SentenceAnalyzer(ParticipantJudge):
             return False
         if all(f.startswith("had ") for f in found) and _RETURN_FROM.search(sentence):
             return False  # "on his return from Pakistan, where he had held talks": this trip
+        if all(f.startswith("had ") for f in found) and _REPORTED_MEETING.search(sentence):
+            return False  # "officials said they had held meetings with POF": reported speech
         if ctx.pub is not None and all(f.startswith("had ") for f in found):
             # "Earlier, the commander had met the COAS at GHQ on Monday": the same trip
             when = resolve_date(sentence, ctx.pub)
