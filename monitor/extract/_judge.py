@@ -28,6 +28,11 @@ _OUT_OF_SERVICE = re.compile(r"\b(?:retired|former|ex-)\s*(?:[\w-]+\s+){0,3}?(?:
                              r"chiefs?|colonels?|generals?|majors?|captains?|brigadiers?|"
                              r"commanders?|admirals?))*",
                              re.IGNORECASE)
+# "led by Brigadier (retired) Tariq Mahmood, chairman of a logistics firm": the mark follows the rank
+_RANK_RETIRED = re.compile(r"\b(?:(?:lieutenant|lt\.?|major|maj\.?|brigadier|brig\.?|vice|rear|air|"
+                           r"air vice|air chief)\s+)?(?:general|gen\.?|brigadier|brig\.?|colonel|col\.?|"
+                           r"major|maj\.?|captain|capt\.?|admiral|adm\.?|commodore|cdre\.?|marshal|"
+                           r"commander|cdr\.?)\s*\(\s*(?:retd|retired|rtd|r)\.?\s*\)", re.IGNORECASE)
 _AS_CONTEXT = re.compile(r",\s+as\s+(?!part\b|head\b|a member\b|members\b|leader\b|chief\b|"
                          r"guests?\b|well\b)", re.IGNORECASE)
 _HOSTS = re.compile(r"(?:receiv|welcom|host|greet)", re.IGNORECASE)
@@ -80,10 +85,11 @@ class ParticipantJudge:
                 sentence, [(context.start(), len(sentence))], mentions, titles)
             people_ = [p for p in people_ if not inside(p.start)]
         # "scholars and retired military officers": out of service, out of the military side
-        retired = [m.span() for m in _OUT_OF_SERVICE.finditer(sentence)]
+        retired = [m.span() for p in (_OUT_OF_SERVICE, _RANK_RETIRED) for m in p.finditer(sentence)]
         if retired:
-            sentence, mentions, titles, inside = _blank(sentence, retired, mentions, titles)
-            people_ = [p for p in people_ if not inside(p.start)]
+            sentence, mentions, titles, _ = _blank(sentence, retired, mentions, titles)
+            # the name right after "Brigadier (retired)" is the retired officer's own
+            people_ = [p for p in people_ if not any(a <= p.start <= b + 1 for a, b in retired)]
         sentence = self.gaz.vocabulary["not_rank"].sub(lambda m: " " * len(m.group(0)), sentence)
         # An escort ("under the escort of Levies") guards the visit; it does not take part in it.
         sentence, mentions, titles, _ = _blank(

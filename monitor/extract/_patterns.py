@@ -13,6 +13,8 @@ _FILL = (r"(?:(?:the|a|an|its|his|her|their|iran'?s|pakistan'?s|iranian|pakistan
 _LOC_BEFORE = re.compile(r"\b(?:in|at|to|into|near|off|reached|reaches|reach|reaching|visited|"
                          r"visits|visit|visiting|toured|tours|tour of|leg of|stop of|stops? in)\s+"
                          + _FILL + r"$", re.IGNORECASE)
+_ATTEND_BEFORE = re.compile(r"\b(?:attend(?:s|ed|ing)?|(?:took|taking|takes) part in)\s+(?:the\s+)?$",
+                            re.IGNORECASE)
 _FOR_BEFORE = re.compile(r"\b(?:left|leave|leaves|leaving|depart(?:ed|s|ing)?|bound|head(?:ed|s|ing)?"
                          r"|set off|fl(?:ew|y|ies) out)\s+for\s+" + _FILL + r"$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"\b(?:from|of|back to|home to|return(?:ed|ing|s)? to)\s+" + _FILL + r"$",

@@ -20,6 +20,7 @@ from monitor.extract._patterns import (
     _ARRIVAL,
     _ASIDE,
     _AT_BEFORE,
+    _ATTEND_BEFORE,
     _CAPITAL,
     _DEFINITE_SUBJECT,
     _FOR_BEFORE,
@@ -28,8 +29,8 @@ from monitor.extract._patterns import (
     _LOC_BEFORE,
     _NATIONAL_CAPITALS,
     _PLACE_RANK,
-    _RETURN_BEFORE,
     _REPORTED_MEETING,
+    _RETURN_BEFORE,
     _RETURN_FROM,
     _SOURCE_AFTER,
     _SOURCE_BEFORE,
@@ -128,6 +129,8 @@ class SentenceAnalyzer(ParticipantJudge):
         if entry.kind not in ("place", "country", "institution", "third"):
             return False
         prefix = sentence[max(0, start - 80):start]
+        if entry.place_kind == "venue" and _ATTEND_BEFORE.search(prefix):
+            return True  # "is attending IDEAS": a fair or a palace is where one attends
         if entry.kind == "institution":  # "at the Ministry of ..." but not "visiting Iranian Navy"
             return bool(_AT_BEFORE.search(prefix))
         # "on his return from Pakistan": the place he has just visited
