@@ -22,6 +22,14 @@ _CLOSED = re.compile(r"[.!?][\"'”’)\]]*\s*$")
 # no sentence, though the statistical splitter often cuts after it
 _ABBREVIATION = re.compile(r"\b(?:Brig|Gen|Maj|Lt|Col|Adm|Capt|Cdr|Cmdr|Cdre|Cmdre|Sgt|Cpl|Pvt|Lieut|"
                            r"Gov|Sen|Dr|Mr|Mrs|Ms|Amb|Rep|Hon|Jan|Feb|Aug|Sept?|Oct|Nov|Dec|No|St)\.$")
+_LINKS = (r"(?:related(?: news| stories| articles| coverage| content| reading| posts)?|also read|"
+          r"read (?:more|also|next)|see also|more on (?:this|the) (?:story|topic)|recommended(?: for you)?|"
+          r"more (?:from|in|stories)(?: [\w&'’ ]{1,30})?|latest (?:news|stories)|you may (?:also )?like|"
+          r"trending(?: now)?|most (?:read|popular|viewed)|top stories|editor'?s picks?)")
+_LINKS_HEADING = re.compile(r"^[#*>\-–—•|\s]*" + _LINKS + r"\s*:?[\s|*]*$", re.IGNORECASE)
+_LINKS_HEADING_ANYWHERE = re.compile(r"^[#*>\-–—•|\s]*" + _LINKS + r"\s*:?[\s|*]*$",
+                                     re.IGNORECASE | re.MULTILINE)
+_LINK_ITEM = re.compile(r"^(?:[\-–—•*·▪►>]|\d{1,2}[.)])\s")
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z'’\- ]{1,40}?)\s*(?:\(|,|:|–|—|\s-\s)")
 
 
@@ -47,16 +55,38 @@ def _split_long(start: int, text: str) -> Iterator[tuple[int, str]]:
         yield start + piece_start, text[piece_start:]
 
 
+def _link_lines(lines: list[re.Match[str]]) -> set[int]:
+    """Indexes of the lines of link lists: a "RELATED NEWS" heading and the headlines under it.
+
+    The headlines are other stories ("- Iranian warships arrive in Karachi"), not this one's
+    text; the list ends at the first line that reads like prose.
+    """
+    out: set[int] = set()
+    in_list = False
+    for i, m in enumerate(lines):
+        line = m.group(0).strip()
+        if _LINKS_HEADING.match(line):
+            in_list = True
+            out.add(i)
+        elif in_list and (_LINK_ITEM.match(line) or (len(line) <= 150 and not _CLOSED.search(line))):
+            out.add(i)
+        elif line:
+            in_list = False
+    return out
+
+
 def pieces(text: str, relevant: Callable[[str], bool]) -> list[tuple[int, str]]:
     """(offset, piece) pairs: paragraphs, split further when long; only relevant ones kept.
 
     A piece that mentions neither country cannot hold evidence, so skipping it changes no
-    result and keeps the cost bounded on very long texts.
+    result and keeps the cost bounded on very long texts; nor can a list of links.
     """
     out: list[tuple[int, str]] = []
     budget = MAX_CHARS
-    for m in _PARAGRAPH.finditer(text):
-        if not m.group(0).strip():
+    lines = list(_PARAGRAPH.finditer(text))
+    links = _link_lines(lines) if _LINKS_HEADING_ANYWHERE.search(text) else set()
+    for i, m in enumerate(lines):
+        if not m.group(0).strip() or i in links:
             continue
         for start, piece in _split_long(m.start(), m.group(0)):
             if piece.strip() and relevant(piece):

@@ -84,3 +84,44 @@ def test_a_dated_courtesy_call_by_a_named_officer_still_counts(extractor: Extrac
     text = ("RAWALPINDI: Iran's ground forces commander called on the Chief of Army Staff at GHQ "
             "on Tuesday.")
     assert extractor.extract(text, date=PUB).match
+
+
+# --- blind13 -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    # a dated step back: "a year ago", "days after ... met"
+    ("TEHRAN – A year ago this week, Pakistan's naval chief arrived in Bandar Abbas to a "
+     "gun salute from the Iranian fleet."),
+    ("The visit to Rawalpindi comes weeks after the Iranian commander met the Russian defence "
+     "minister in Moscow."),
+    # a meeting at the White House is in the United States
+    ("The army chief met U.S. officials at the White House on Tuesday, a meeting watched "
+     "closely in Tehran."),
+    # an opinion of what should happen
+    ("Tehran should now invite Pakistan's naval chief to Bandar Abbas and give him the welcome "
+     "a neighbour deserves."),
+    # a trip earlier in the month, told in a story about another one
+    ("Earlier this month, the air chief visited Iran, where he met the commander of the Iranian "
+     "air force."),
+])
+def test_false_alert_classes_from_blind13(extractor: Extractor, text: str) -> None:
+    assert not extractor.extract(text, date=PUB).match
+
+
+def test_a_related_links_list_is_not_the_story(extractor: Extractor) -> None:
+    story = ("ISLAMABAD: Iran's interior minister arrived in Islamabad on Tuesday for talks on "
+             "border trade and pilgrims.")
+    links = ("\n\nMore from Pakistan\n- Iranian navy chief arrives in Karachi on official visit\n"
+             "- Pakistan, Iran army chiefs hold talks at GHQ\n\nReporting by a staff reporter")
+    assert not extractor.extract(story + links, date=PUB).match
+    # the same headline as a line of prose under no links heading is the story itself
+    lead = "\n\nIran's navy chief arrived in Karachi on Tuesday on an official visit."
+    assert extractor.extract(story + lead, date=PUB).match
+
+
+def test_the_chief_guest_at_an_academy_parade_is_a_visitor(extractor: Extractor) -> None:
+    text = ("ABBOTTABAD: Iran's ground forces commander was the chief guest at the passing out "
+            "parade at the Pakistan Military Academy Kakul on Saturday.")
+    result = extractor.extract(text, date=PUB)
+    assert result.match and (result.visitor_country, result.host_country) == ("IR", "PK")
+    assert result.location == "Kakul"
