@@ -106,7 +106,7 @@ class ParticipantJudge:
         return bool(self.gaz.vocabulary["military"].search(sentence))
 
     def _kind(self, sentence: str, preds: list[tuple[str, int, int]], actors: list[Mention],
-              res: SentenceResult, capital: Entry | None) -> str:
+              locs: list[Mention], res: SentenceResult, capital: Entry | None) -> str:
         # "visited ships of the Iranian fleet": ships seen by a visitor make no port call
         if any(not _SHIP_SEEN.search(sentence, max(0, m.start() - 40), m.start())
                for m in self.gaz.vocabulary["ships"].finditer(sentence)):
@@ -122,8 +122,11 @@ class ParticipantJudge:
                 return "hosting"  # "X received the Iranian delegation", filed from the host city
             if role in ("hosting", "visiting") and subject == res.host:
                 return "hosting"  # "received / in a meeting with the visiting ..."
-            if role == "call_on" and capital is not None and capital.country == res.host:
-                return "hosting"  # "X called on the COAS at GHQ", filed from the host's side
+            if role == "call_on" and ((capital is not None and capital.country == res.host) or any(
+                    m.entry.place_kind == "headquarters" and m.country == res.host for m in locs)):
+                # "X called on the COAS at GHQ": filed from the host's side, or told as its
+                # headquarters tells a call paid on its chief
+                return "hosting"
             if role in ("hosting", "hosted", "call_on", "movement", "port"):
                 break
         if _LED_DELEGATION.search(sentence):

@@ -459,7 +459,7 @@ class SentenceAnalyzer(ParticipantJudge):
         score += 0.1 if res.people else 0.0
         score += 0.05 if res.date or res.statement_date else 0.0
         res.score = min(score, 0.95)
-        res.kind = self._kind(sentence, preds, actors, res, ctx.capital)
+        res.kind = self._kind(sentence, preds, actors, locs, res, ctx.capital)
         res.rules.append(f"kind_{res.kind}")
 
 

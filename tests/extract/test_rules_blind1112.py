@@ -125,3 +125,12 @@ def test_the_chief_guest_at_an_academy_parade_is_a_visitor(extractor: Extractor)
     result = extractor.extract(text, date=PUB)
     assert result.match and (result.visitor_country, result.host_country) == ("IR", "PK")
     assert result.location == "Kakul"
+
+
+def test_a_call_paid_at_the_hosts_headquarters_is_told_from_the_host_side(
+        extractor: Extractor) -> None:
+    call = ("Iran's navy commander called on the Chief of the Naval Staff at Naval Headquarters "
+            "in Islamabad on Tuesday.")
+    assert extractor.extract(call, date=PUB).kind == "hosting"
+    arrival = "Iran's navy commander arrived in Islamabad on Tuesday on an official visit."
+    assert extractor.extract(arrival, date=PUB).kind == "visit"
