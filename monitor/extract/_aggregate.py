@@ -13,6 +13,9 @@ _ONWARD = re.compile(r"\b(?:will|(?:is|was|are|were) (?:also )?(?:scheduled|due|
                      r"\s+(?:also\s+)?(?:visit|travel|tour|proceed|go|fly|head|call)", re.IGNORECASE)
 _LATER = re.compile(r"\b(?:also|later|then|next|onward|thereafter|afterwards|subsequently|before "
                     r"(?:returning|leaving|flying))\b", re.IGNORECASE)
+_THE_MEETING = re.compile(r"^\W*(?:the|this|that|today's|the day's)\s+(?:[\w\-]+\s+){0,2}?"
+                          r"(?:meeting|talks|session|conference|discussions?|consultations)\b",
+                          re.IGNORECASE)
 CANCELLED_CAP = 0.3  # a text announcing that the visit is off is not an alert
 LONE_CAP = 0.45  # below the default threshold: see _lone_among_ruled_out
 LEAD_CHARS = 300
@@ -110,6 +113,19 @@ def _remote_lead(sentences: list[SentenceResult]) -> None:
             s.vetoes = [*s.vetoes, "remote", "refers_back"]
 
 
+def _remote_sequel(sentences: list[SentenceResult]) -> None:
+    """"The meeting, held via video link between Turbat and Zahedan, ...": the meeting told
+    just before, with nobody travelling to it, was that remote one."""
+    ordered = sorted(sentences, key=lambda s: s.start)
+    for i, s in enumerate(ordered):
+        if not s.remote or not _THE_MEETING.match(s.text):
+            continue
+        prev = next((p for p in reversed(ordered[max(0, i - 2):i]) if p.event), None)
+        if prev is not None and prev.valid and prev.roles <= {"meeting"}:
+            prev.valid, prev.score = False, min(prev.score, 0.1)
+            prev.vetoes = [*prev.vetoes, "remote", "told_after"]
+
+
 def _lone_among_ruled_out(sentences: list[SentenceResult], valid: list[SentenceResult],
                           best: SentenceResult) -> bool:
     """One undated visit sentence in a text whose other Iran–Pakistan contacts are all ruled out.
@@ -171,6 +187,7 @@ def aggregate(sentences: list[SentenceResult], capital: Entry | None,
               threshold: float) -> Extraction:
     _inherit_vetoes(sentences)
     _remote_lead(sentences)
+    _remote_sequel(sentences)
     valid = [s for s in sentences if s.valid]
     if not any(s.host is not None for s in valid):
         valid = _military_party(sentences) or valid

@@ -10,6 +10,7 @@ from monitor.extract._clauses import reported_clause
 from monitor.extract._patterns import (
     _ASIDE,
     _ESCORT,
+    _FACILITATORS,
     _LED_DELEGATION,
     _SHIP_SEEN,
     _TOPIC,
@@ -33,6 +34,9 @@ _RANK_RETIRED = re.compile(r"\b(?:(?:lieutenant|lt\.?|major|maj\.?|brigadier|bri
                            r"air vice|air chief)\s+)?(?:general|gen\.?|brigadier|brig\.?|colonel|col\.?|"
                            r"major|maj\.?|captain|capt\.?|admiral|adm\.?|commodore|cdre\.?|marshal|"
                            r"commander|cdr\.?)\s*\(\s*(?:retd|retired|rtd|r)\.?\s*\)", re.IGNORECASE)
+_APPOSITION_OPEN = re.compile(r",\s*(?:a|an|the)?\s*$")
+_APPOSITION_CLOSE = re.compile(r"[,;.]|\s[–—]\s")
+_JOINER = re.compile(r"[\s,]*")
 _AS_CONTEXT = re.compile(r",\s+as\s+(?!part\b|head\b|a member\b|members\b|leader\b|chief\b|"
                          r"guests?\b|well\b)", re.IGNORECASE)
 _HOSTS = re.compile(r"(?:receiv|welcom|host|greet)", re.IGNORECASE)
@@ -85,7 +89,8 @@ class ParticipantJudge:
                 sentence, [(context.start(), len(sentence))], mentions, titles)
             people_ = [p for p in people_ if not inside(p.start)]
         # "scholars and retired military officers": out of service, out of the military side
-        retired = [m.span() for p in (_OUT_OF_SERVICE, _RANK_RETIRED) for m in p.finditer(sentence)]
+        retired = [_appositive(sentence, m.span())
+                   for p in (_OUT_OF_SERVICE, _RANK_RETIRED) for m in p.finditer(sentence)]
         if retired:
             sentence, mentions, titles, _ = _blank(sentence, retired, mentions, titles)
             # the name right after "Brigadier (retired)" is the retired officer's own
@@ -93,10 +98,13 @@ class ParticipantJudge:
         sentence = self.gaz.vocabulary["not_rank"].sub(lambda m: " " * len(m.group(0)), sentence)
         # An escort ("under the escort of Levies") guards the visit; it does not take part in it.
         sentence, mentions, titles, _ = _blank(
-            sentence, [m.span() for m in _ESCORT.finditer(sentence)], mentions, titles)
+            sentence, [m.span() for p in (_ESCORT, _FACILITATORS) for m in p.finditer(sentence)],
+            mentions, titles)
         # "The two ministers discussed the role of the Frontier Corps": a topic, not a party.
         sentence, mentions, titles, _ = _blank(
             sentence, [m.span() for m in _TOPIC.finditer(sentence)], mentions, titles)
+        sentence, mentions, titles, _ = _blank(sentence, _ranks_under_office(sentence, titles),
+                                               mentions, titles)
         if any(m.entry.military and m.country in PAIR for m in mentions):
             return True
         if any(getattr(t, "military", False) for _s, _e, t in titles):
@@ -137,6 +145,26 @@ class ParticipantJudge:
         if group and group.start() < first_pred and (not named or group.start() < min(named)):
             return "delegation"
         return "visit"
+
+
+def _appositive(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
+    """", a former commander of the Revolutionary Guards' air force and ex-mayor, ...": the
+    whole apposition tells a past career, institutions and all."""
+    start, end = span
+    if not _APPOSITION_OPEN.search(sentence, 0, start):
+        return span
+    close = _APPOSITION_CLOSE.search(sentence, end)
+    return start, close.start() if close else len(sentence)
+
+
+def _ranks_under_office(sentence: str, titles: list[tuple[int, int, object]]) -> list[tuple[int, int]]:
+    """"Interior Minister Brigadier General Ahmad Vahidi": the office, not the rank, says in what
+    capacity he travels; a rank right after a civilian office does not make him military."""
+    civil_ends = [e for _s, e, t in titles
+                  if not getattr(t, "military", False) and not getattr(t, "diplomat", False)]
+    return [(s, e) for s, e, t in titles
+            if getattr(t, "military", False)
+            and any(ce <= s and _JOINER.fullmatch(sentence[ce:s]) for ce in civil_ends)]
 
 
 def _blank(sentence: str, spans: list[tuple[int, int]], mentions: list[Mention],

@@ -28,6 +28,9 @@ _MEMBERS = re.compile(r"\b(?:delegation|side|team)\b[^.;]{0,80}?\b(?:comprised|c
                       r"included|including|was made up of)\b|\b(?:was|were|is|are) (?:also )?"
                       r"(?:accompanied|joined) by\b|\b(?:is|are|was|were) accompanying\b|\b(?:in|with|part of|member of) (?:the|his|her|"
                       r"their) (?:delegation|party|entourage)\b", re.IGNORECASE)
+_TOPIC_IN = re.compile(r"\b(?:situation|developments?|events|crisis|conflict|war|tensions?|unrest|"
+                       r"protests?|violence|instability|elections?|economy|affairs|strikes?) "
+                       r"(?:in|inside|within|on|over) (?:the )?$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*[-•*–—]\s")
 # (a "former commander" of the Guards who leads lawmakers is no officer of the delegation)
 _NOT_MEMBERS = re.compile(r"\bnot (?:part of|a party to|involved in|present at)\b|\bno (?:military|"
@@ -39,9 +42,13 @@ _NOT_MEMBERS = re.compile(r"\bnot (?:part of|a party to|involved in|present at)\
 def _geography(sentence: str, m: Mention) -> bool:
     """A country named only to say where a border runs ("near the border with Pakistan"), or
     addressed by an appeal."""
-    if m.entry.kind not in ("country", "demonym") or m.loc:
+    if m.entry.kind not in ("country", "demonym"):
         return False
     before = sentence[max(0, m.start - 90):m.start]
+    if _TOPIC_IN.search(before):
+        return True  # "would discuss the situation in Iran": a topic, not where anyone goes
+    if m.loc:
+        return False
     if _PAIR_BORDER.match(sentence, m.end) or (before.endswith("-")
                                                and _BORDER_AFTER.match(sentence, m.end)):
         return True  # "the Pak-Iran border is a border of peace"

@@ -50,7 +50,16 @@ _ASIDE = re.compile(r",\s+(?:who|whose|which)\b[^,;]*|\([^)]*\)")
 _ARRIVAL = re.compile(r"(?:arriv|reach|land|fl[eiy]|sail|steam|dock|berth|tied|will arrive|"
                       r"(?:set|due|scheduled|expected) to arrive)", re.IGNORECASE)
 _ESCORT = re.compile(r"\b(?:escort(?:ed|s|ing)?|under the (?:escort|protection) of|guarded|"
-                     r"accompanied by (?:police|security))\b[^.;]{0,60}", re.IGNORECASE)
+                     r"accompanied by (?:police|security)|facilitat(?:e|es|ed|ing))\b[^.;]{0,60}",
+                     re.IGNORECASE)
+# "officials of the customs and Frontier Corps facilitated their movement": helpers at a
+# crossing are no party either (matched before the verb: the helpers are its subject)
+_FACILITATORS = re.compile(r"\b(?:officials|officers|personnel|staff) of (?:the )?[^.;]{0,60}?"
+                           r"(?=\s+(?:facilitat|helped|assisted|cleared))", re.IGNORECASE)
+_CIRCUMSTANCE = re.compile(r",\s+(?:as|amid|amidst|at a time when)\s+(?!(?:part|well|planned|"
+                           r"scheduled|announced|agreed|expected|reported|per)\b)", re.IGNORECASE)
+_LEG_BEFORE = re.compile(r"\s*(?:after|following|from|before)\s+(?:(?:visiting|its|his|her|their|a|the)\s+"
+                         r"(?:stop|stay|visit|leg)?\s*(?:in\s+)?)?$", re.IGNORECASE)
 _CAPITAL = re.compile(r"\b(?:in|at|to|into|reached)\s+the\s+(?:federal\s+)?(Iranian\s+|Pakistani\s+)?"
                       r"capital\b", re.IGNORECASE)
 _HERE = re.compile(r"\b(?:centre|center|headquarters|airport|air ?base|base|college|university|"

@@ -63,6 +63,8 @@ def parse_date(value: object) -> date | None:
 _TIMELINE_ENTRY = re.compile(rf"^\s*(?:(?:early|late|mid)[- ])?(?:{_MONTH}(?![\w])|\d{{4}}\b)",
                              re.IGNORECASE)
 
+_TIMELINE_MONTH = re.compile(rf"^\W*{_MONTH}\s+(\d{{4}})\b")
+
 
 def strip_dateline(sentence: str) -> str:
     match = _DATELINE.match(sentence)
@@ -183,6 +185,9 @@ def is_past_reference(sentence: str, pub: date | None) -> bool:
             start = start.replace(year=pub.year - 1)
         if (pub - start).days > 40:
             return True
+    entry = _TIMELINE_MONTH.match(sentence)
+    if entry and (pub - date(int(entry.group(2)), _month(entry.group(1)), 1)).days > 40:
+        return True  # "January 2025 – Bagheri visits Islamabad", in a March timeline
     for m in _MONTH_ONLY.finditer(sentence):
         month = _month(m.group(1))
         year = int(m.group(2)) if m.group(2) else pub.year

@@ -22,10 +22,12 @@ from monitor.extract._patterns import (
     _AT_BEFORE,
     _ATTEND_BEFORE,
     _CAPITAL,
+    _CIRCUMSTANCE,
     _DEFINITE_SUBJECT,
     _FOR_BEFORE,
     _FROM_BEFORE,
     _HERE,
+    _LEG_BEFORE,
     _LOC_BEFORE,
     _NATIONAL_CAPITALS,
     _PLACE_RANK,
@@ -79,6 +81,7 @@ class SentenceResult:
     vetoes: list[str] = field(default_factory=list)
     support: bool = False
     cancelled_link: bool = False
+    remote: bool = False  # says a meeting was held by telephone or video link
     linked: bool = False  # has a visit or meeting predicate: may name participants
     event: bool = False  # a predicate with both countries: an event of its own or a reference
     anaphoric: bool = False  # "During the meeting, ...": continues an event told before
@@ -174,9 +177,16 @@ class SentenceAnalyzer(ParticipantJudge):
         mentions = self.mentions(sentence, spans, titles)
         res.people = people(sentence, mentions, titles, persons)
         preds = self._predicates(sentence)
-        cues = {name: bool(p.search(sentence)) for name, p in self.gaz.cues.items()}
-        cues["retrospective"] = self._retrospective(sentence, ctx)
-        past = is_past_reference(sentence, ctx.pub)
+        # ", as the neighbours rebuild ties strained by strikes earlier this year": the
+        # circumstances told after the event neither date it nor rule it out
+        told = sentence
+        circumstance = _CIRCUMSTANCE.search(sentence, preds[-1][2]) if preds else None
+        if circumstance:
+            told = sentence[:circumstance.start()]
+        cues = {name: bool(p.search(told)) for name, p in self.gaz.cues.items()}
+        cues["retrospective"] = self._retrospective(told, ctx)
+        past = is_past_reference(told, ctx.pub)
+        res.remote = cues["remote"]
         # "Since the army chief's trip to Tehran, ...": places of the past point of reference
         past_refs = comparison_spans(sentence)
         locs, actors, third_locs, third_actors = self._split(
@@ -273,9 +283,12 @@ class SentenceAnalyzer(ParticipantJudge):
         invites = [m.end() for m in self.gaz.cues["invitation"].finditer(sentence)]
         locs, actors, third_locs, third_actors = [], [], [], []
         asides = [(m.start(), m.end()) for m in _ASIDE.finditer(sentence)]
+        plain = strip_dateline(sentence)
         for m in mentions:
             if _geography(sentence, m) or self._left_by_civilians(sentence, m):
                 continue
+            if _LEG_BEFORE.match(plain, 0, m.start) and sentence.startswith(",", m.end):
+                continue  # "After Iran, the Russian delegation travels to Islamabad": another leg
             if m.entry.kind == "third":
                 # "..., who praised Pakistan's support during the war with Israel": background,
                 # but "..., who is in Riyadh for talks," still places the meeting.

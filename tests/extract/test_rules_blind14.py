@@ -1,0 +1,63 @@
+"""Error classes found on blind14.jsonl, each written anew."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.extract import Extractor
+
+PUB = "2025-03-06"  # a Thursday
+
+
+@pytest.mark.parametrize("text", [
+    # opinions about a possible trip
+    ("Several analysts in Islamabad think a visit to Tehran by the naval chief may be on the "
+     "cards once the budget session is over."),
+    # a rank held by a civilian office holder does not make the talks military
+    ("TEHRAN – Pakistan's Interior Minister held talks with Iran's Interior Minister Brigadier "
+     "General Eskandar Momeni in Tehran on Tuesday on arrangements for pilgrims."),
+    # a past career told in an apposition
+    ("ISLAMABAD: Iran's parliament speaker, a former commander of the IRGC air force, arrived "
+     "in Islamabad on Tuesday and was received by the Senate chairman."),
+    # helpers at a crossing take no part in a traders' visit
+    ("A Quetta traders' delegation crossed into Iran at Taftan on Tuesday, where officials of "
+     "the customs and the Frontier Corps facilitated their movement."),
+    # a country as a topic of the talks, the visit elsewhere
+    ("The army chief, who is on an official visit to the United States, would discuss regional "
+     "security, including the situation in Iran, Pakistan's military said on Tuesday."),
+    # the previous leg of a third country's tour
+    ("After Iran, the Russian military delegation is scheduled to travel to Islamabad for "
+     "consultations with the Pakistani armed forces."),
+    # a timeline entry dated by month and year
+    ("January 2025 – Iran's chief of staff visits Rawalpindi and holds talks at GHQ."),
+])
+def test_false_alert_classes_from_blind14(extractor: Extractor, text: str) -> None:
+    assert not extractor.extract(text, date=PUB).match
+
+
+def test_a_meeting_told_next_as_held_by_video_link_was_remote(extractor: Extractor) -> None:
+    text = ("QUETTA: The Frontier Corps commander and the commander of Iran's border guard "
+            "regiment on Tuesday discussed steps against smuggling.\n\n"
+            "The meeting, held via video link between Turbat and Zahedan, reviewed earlier "
+            "decisions, officials said.")
+    assert not extractor.extract(text, date=PUB).match
+    in_person = text.replace("held via video link between Turbat and Zahedan",
+                             "held at the border crossing")
+    assert extractor.extract(in_person, date=PUB).match
+
+
+def test_circumstances_after_the_event_do_not_date_it(extractor: Extractor) -> None:
+    text = ("ISLAMABAD: Iran's chief of staff met Pakistan's army chief in Rawalpindi on Tuesday, "
+            "the military said, as the neighbours rebuild ties strained by strikes earlier this "
+            "year.")
+    result = extractor.extract(text, date=PUB)
+    assert result.match and (result.visitor_country, result.host_country) == ("IR", "PK")
+    history = ("ISLAMABAD: Iran's chief of staff met Pakistan's army chief in Rawalpindi earlier "
+               "this year, the military said.")
+    assert not extractor.extract(history, date=PUB).match
+
+
+def test_a_defence_minister_with_a_rank_is_still_military(extractor: Extractor) -> None:
+    text = ("ISLAMABAD: Iran's Defence Minister Brigadier General Aziz Nasirzadeh arrived in "
+            "Islamabad on Tuesday for talks with his Pakistani counterpart.")
+    assert extractor.extract(text, date=PUB).match
