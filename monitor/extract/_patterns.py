@@ -10,7 +10,8 @@ _FILL = (r"(?:(?:the|a|an|its|his|her|their|iran'?s|pakistan'?s|iranian|pakistan
          r"of|port|city|town|harbou?r|capital|naval|air|army|military|base|province|headquarters|"
          r"[a-z]*(?:north|south|east|west)[a-z-]*|coastal|border|garrison|federal|provincial|"
          r"historic|strategic|key|(?-i:[A-Z][\w'’-]*|and)),?\s+){0,6}")
-_LOC_BEFORE = re.compile(r"\b(?:in|at|to|into|near|off|reached|reaches|reach|reaching|visited|"
+# ("according to Iran's news agency" names a source, not a destination)
+_LOC_BEFORE = re.compile(r"\b(?:in|at|(?<!according )(?<!thanks )(?<!due )to|into|near|off|reached|reaches|reach|reaching|visited|"
                          r"visits|visit|visiting|toured|tours|tour of|leg of|stop of|stops? in)\s+"
                          + _FILL + r"$", re.IGNORECASE)
 _ATTEND_BEFORE = re.compile(r"\b(?:attend(?:s|ed|ing)?|(?:took|taking|takes) part in)\s+(?:the\s+)?$",

@@ -1,4 +1,4 @@
-"""Error classes found on blind14.jsonl, each written anew."""
+"""Error classes found on blind14.jsonl and blind15.jsonl, each written anew."""
 
 from __future__ import annotations
 
@@ -61,3 +61,32 @@ def test_a_defence_minister_with_a_rank_is_still_military(extractor: Extractor) 
     text = ("ISLAMABAD: Iran's Defence Minister Brigadier General Aziz Nasirzadeh arrived in "
             "Islamabad on Tuesday for talks with his Pakistani counterpart.")
     assert extractor.extract(text, date=PUB).match
+
+
+# --- blind15 -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    # the plan of a visit that did not happen
+    ("The Pakistani air chief was to have visited the Iranian air force headquarters in Tehran "
+     "this week, where he was expected to hold talks on training."),
+    # a question at a briefing, with its asker in brackets
+    ("Question (IRNA): Reports say the Chief of Naval Staff will arrive in Bandar Abbas next "
+     "week."),
+])
+def test_false_alert_classes_from_blind15(extractor: Extractor, text: str) -> None:
+    assert not extractor.extract(text, date=PUB).match
+
+
+def test_a_formal_welcome_by_the_host_marks_the_visitor(extractor: Extractor) -> None:
+    text = ("TEHRAN – Pakistan's army chief has been given a formal welcome by Iran's chief of "
+            "staff at the general staff headquarters in Tehran on Tuesday.")
+    result = extractor.extract(text, date=PUB)
+    assert result.match and (result.visitor_country, result.host_country) == ("PK", "IR")
+
+
+def test_a_source_named_with_according_to_is_not_the_destination(extractor: Extractor) -> None:
+    text = ("KARACHI: An Iranian defence delegation held talks with Pakistani defence production "
+            "officials at the Expo Centre on Tuesday, according to Iran's official news agency.")
+    result = extractor.extract(text, date=PUB)
+    assert result.match and (result.visitor_country, result.host_country) == ("IR", "PK")
+    assert result.location == "Karachi"
