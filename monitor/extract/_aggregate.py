@@ -206,7 +206,10 @@ def aggregate(sentences: list[SentenceResult], capital: Entry | None,
     evidence = sorted(sorted(agreeing, key=lambda s: -s.score)[:MAX_EVIDENCE], key=lambda s: s.start)
     # People named only in background sentences ("the president, who hosted ... last month")
     # are not part of the visit; a supporting sentence must itself link the two sides.
-    participants = [s for s in sentences if s.support and not s.vetoes and s.linked]
+    # (an ambassador who receives the visitor at the airport is one of them, though his own
+    # call on a chief would be no visit)
+    participants = [s for s in sentences
+                    if s.support and set(s.vetoes) <= {"resident_diplomat"} and s.linked]
     kind = "port_call" if any(s.kind == "port_call" for s in evidence) else best.kind
     if _lone_among_ruled_out(sentences, valid, best):
         score = min(score, LONE_CAP)

@@ -90,3 +90,18 @@ def test_a_source_named_with_according_to_is_not_the_destination(extractor: Extr
     result = extractor.extract(text, date=PUB)
     assert result.match and (result.visitor_country, result.host_country) == ("IR", "PK")
     assert result.location == "Karachi"
+
+
+def test_the_ambassador_who_receives_the_visitor_is_named_with_the_visit(
+        extractor: Extractor) -> None:
+    text = ("TEHRAN – Pakistan's Chief of Naval Staff Admiral Naveed Ashraf arrived in Tehran on "
+            "Tuesday on an official visit.\n\nHe was received at the airport by Pakistan's "
+            "Ambassador to Iran Muhammad Mudassir Tipu and Iranian naval officers.")
+    result = extractor.extract(text, date=PUB)
+    assert result.match
+    names = {o.name for o in result.officials}
+    assert "Naveed Ashraf" in names and any("Tipu" in n for n in names)
+    # his own call on a chief is still no visit
+    call = ("TEHRAN – Pakistan's Ambassador to Iran Muhammad Mudassir Tipu called on the "
+            "commander of the Iranian navy in Tehran on Tuesday.")
+    assert not extractor.extract(call, date=PUB).match
