@@ -42,7 +42,8 @@ _AS_CONTEXT = re.compile(r",\s+as\s+(?!part\b|head\b|a member\b|members\b|leader
 _HOSTS = re.compile(r"(?:receiv|welcom|host|greet)", re.IGNORECASE)
 
 if TYPE_CHECKING:
-    from monitor.extract.rules import Mention, SentenceResult
+    from monitor.extract._mentions import Mention
+    from monitor.extract.rules import SentenceResult
 
 
 class ParticipantJudge:

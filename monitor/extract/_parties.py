@@ -14,7 +14,7 @@ from monitor.extract._patterns import (
 )
 
 if TYPE_CHECKING:
-    from monitor.extract.rules import Mention
+    from monitor.extract._mentions import Mention
 
 _INVERTED = re.compile(r"\b(?:was|were)\b")
 # Headquarters every armed force has: "at the General Staff headquarters in Ankara" is Turkish.
