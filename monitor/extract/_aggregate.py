@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from monitor.extract.extractor import Extraction, Official
 from monitor.extract.gazetteer import PAIR, Entry
@@ -113,6 +114,15 @@ def _remote_lead(sentences: list[SentenceResult]) -> None:
             s.vetoes = [*s.vetoes, "remote", "refers_back"]
 
 
+def _context_dates(sentences: list[SentenceResult], best: SentenceResult) -> list[date]:
+    """Dates of the visit told around undated evidence ("has arrived"), nearest first: a
+    sentence that rules nothing out and is no other Iran–Pakistan event of its own."""
+    around = [s for s in sentences if s.context_date is not None and not s.vetoes
+              and (not s.event or _agrees(s, best))]
+    return [s.context_date for s in sorted(around, key=lambda s: abs(s.start - best.start))
+            if s.context_date is not None]
+
+
 def _remote_sequel(sentences: list[SentenceResult]) -> None:
     """"The meeting, held via video link between Turbat and Zahedan, ...": the meeting told
     just before, with nobody travelling to it, was that remote one."""
@@ -220,6 +230,7 @@ def aggregate(sentences: list[SentenceResult], capital: Entry | None,
                  and _agrees(s, best)]
     dates = ([s.date for s in [best, *agreeing] if s.date is not None]
              or [s.reference_date for s in referring]
+             or _context_dates(sentences, best)
              or [s.statement_date for s in [best, *agreeing] if s.statement_date is not None])
     return Extraction(
         match=score >= threshold, score=min(score, 0.99), kind=kind,

@@ -49,6 +49,7 @@ class SentenceResult:
     date: date | None = None
     statement_date: date | None = None  # only the day something was said: a fallback
     reference_date: date | None = None  # date in a sentence about "the minister" named before
+    context_date: date | None = None  # date of a visit or meeting told in a non-evidence sentence
     people: list[Person] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     vetoes: list[str] = field(default_factory=list)
@@ -113,6 +114,9 @@ class SentenceAnalyzer(MentionReader, ParticipantJudge):
         res.military_words = bool(self.gaz.vocabulary["military"].search(plain)
                                   or any(m.entry.military and m.country in PAIR for m in mentions))
         res.roles = frozenset(r for r, _s, _e in preds)
+        if res.support and preds:
+            # "The ships arrived on Sunday": dates a visit whose evidence says only "has arrived"
+            res.context_date = _near(resolve_date(told, ctx.pub, statements=False), ctx.pub)
         if not preds:
             return res
         actor_countries = {m.country for m in actors}
@@ -337,6 +341,13 @@ class SentenceAnalyzer(MentionReader, ParticipantJudge):
         res.score = min(score, 0.95)
         res.kind = self._kind(sentence, preds, actors, locs, res, ctx.capital)
         res.rules.append(f"kind_{res.kind}")
+
+
+def _near(when: date | None, pub: date | None) -> date | None:
+    """A date within a week before to a fortnight after publication, else None."""
+    if when is None or pub is None or not -7 <= (when - pub).days <= 14:
+        return None
+    return when
 
 
 def _next_word(sentence: str, pos: int) -> int:

@@ -105,3 +105,17 @@ def test_the_ambassador_who_receives_the_visitor_is_named_with_the_visit(
     call = ("TEHRAN – Pakistan's Ambassador to Iran Muhammad Mudassir Tipu called on the "
             "commander of the Iranian navy in Tehran on Tuesday.")
     assert not extractor.extract(call, date=PUB).match
+
+
+def test_undated_evidence_takes_the_date_told_around_it(extractor: Extractor) -> None:
+    text = ("KARACHI: A flotilla of the Iranian navy has arrived at Karachi on a goodwill visit, "
+            "the Pakistan Navy said.\n\nThe destroyer and the support ship berthed at the naval "
+            "dockyard on Tuesday, where they were met by Pakistan Navy officers.")
+    result = extractor.extract(text, date=PUB)
+    assert result.match and result.event_date is not None
+    assert result.event_date.isoformat() == "2025-03-04"  # the Tuesday before the Thursday
+    # a date in a sentence about something else does not date the visit
+    other = text.replace("The destroyer and the support ship berthed at the naval dockyard on "
+                         "Tuesday, where they were met by Pakistan Navy officers.",
+                         "A Chinese frigate had called at Karachi in January 2024.")
+    assert extractor.extract(other, date=PUB).event_date is None
