@@ -142,11 +142,13 @@ def attach_to_event(config: AppConfig, session: Session, article: Article, match
     return event_id, is_new
 
 
-def refresh_event(session: Session, event_id: int) -> Event:
-    """Recompute an event's best fields from all of its reports."""
+def refresh_event(session: Session, event_id: int,
+                  rows: list[tuple[Article, Match]] | None = None) -> Event:
+    """Recompute an event's best fields from all of its reports (`rows`, when already read)."""
     event = session.get(Event, event_id)
     assert event is not None
-    reports = [report_of(a, m) for a, m in event_reports(session, event_id)]
+    rows = event_reports(session, event_id) if rows is None else rows
+    reports = [report_of(a, m) for a, m in rows]
     if reports:
         best = summarise(reports)
         event.visitor_country = best["visitor_country"]  # type: ignore[assignment]
@@ -202,8 +204,9 @@ def _drop_match(session: Session, article_id: int) -> int:
     for link in session.exec(select(EventArticle).where(EventArticle.article_id == article_id)).all():
         session.delete(link)
         session.flush()
-        event = refresh_event(session, link.event_id)
-        if not event_reports(session, link.event_id) and event.status != "false_positive":
+        left = event_reports(session, link.event_id)
+        event = refresh_event(session, link.event_id, left)
+        if not left and event.status != "false_positive":
             event.status, event.note = "false_positive", WITHDRAWN_NOTE
             session.add(event)
             withdrawn += 1

@@ -88,7 +88,7 @@ def _inherit_vetoes(sentences: list[SentenceResult]) -> None:
     about what was said in it.
     """
     antecedent = None
-    for s in sorted(sentences, key=lambda s: s.start):
+    for s in sentences:
         if not s.event:
             continue
         if s.anaphoric and s.host is None and antecedent is not None and antecedent.vetoes:
@@ -105,7 +105,7 @@ def _remote_lead(sentences: list[SentenceResult]) -> None:
     ... in Zahedan": a sentence that only says who met, with no travel, arrival or hosting,
     belongs to the remote meeting of the lead.
     """
-    events = sorted((s for s in sentences if s.event), key=lambda s: s.start)
+    events = [s for s in sentences if s.event]
     if not events or "remote" not in events[0].vetoes:
         return
     for s in events[1:]:
@@ -126,11 +126,10 @@ def _context_dates(sentences: list[SentenceResult], best: SentenceResult) -> lis
 def _remote_sequel(sentences: list[SentenceResult]) -> None:
     """"The meeting, held via video link between Turbat and Zahedan, ...": the meeting told
     just before, with nobody travelling to it, was that remote one."""
-    ordered = sorted(sentences, key=lambda s: s.start)
-    for i, s in enumerate(ordered):
+    for i, s in enumerate(sentences):
         if not s.remote or not _THE_MEETING.match(s.text):
             continue
-        prev = next((p for p in reversed(ordered[max(0, i - 2):i]) if p.event), None)
+        prev = next((p for p in reversed(sentences[max(0, i - 2):i]) if p.event), None)
         if prev is not None and prev.valid and prev.roles <= {"meeting"}:
             prev.valid, prev.score = False, min(prev.score, 0.1)
             prev.vetoes = [*prev.vetoes, "remote", "told_after"]
@@ -182,9 +181,8 @@ def _military_party(sentences: list[SentenceResult]) -> list[SentenceResult]:
     "The Joint Border Commission met in Zahedan today. The Pakistani delegation ... comprised
     senior officers of the Frontier Corps and GHQ": the meeting has a military side.
     """
-    ordered = sorted(sentences, key=lambda s: s.start)
-    for i, s in enumerate(ordered):
-        if s.if_military is not None and _officers_follow(ordered[i + 1:i + 10]):
+    for i, s in enumerate(sentences):
+        if s.if_military is not None and _officers_follow(sentences[i + 1:i + 10]):
             found = s.if_military
             found.kind = "delegation"
             found.rules = [r for r in found.rules if not r.startswith("kind_")]
@@ -195,6 +193,8 @@ def _military_party(sentences: list[SentenceResult]) -> list[SentenceResult]:
 
 def aggregate(sentences: list[SentenceResult], capital: Entry | None,
               threshold: float) -> Extraction:
+    # the helpers read "before" and "next" from this order
+    sentences = sorted(sentences, key=lambda s: s.start)
     _inherit_vetoes(sentences)
     _remote_lead(sentences)
     _remote_sequel(sentences)

@@ -73,6 +73,12 @@ class _Item:
     explain: bool
     title: str | None = None
 
+    @classmethod
+    def of(cls, text: Any, id: Any, date: Any, explain: bool, title: Any) -> _Item:
+        """An item from untrusted input: a text or title that is not a string counts as none."""
+        return cls(text if isinstance(text, str) else "", id, parse_date(date), explain,
+                   title if isinstance(title, str) else None)
+
 
 # "Fifty years ago: Iranian warships in Karachi": an archive column retells an old story in the
 # present tense; only its headline says so.
@@ -118,8 +124,7 @@ class Extractor:
         """Extract the visit reported in one text (see the class docstring)."""
         # headlines are often about something else: evidence must be in the body, and the
         # headline only rules out archive columns
-        item = _Item(text if isinstance(text, str) else "", id, parse_date(date), explain,
-                     title if isinstance(title, str) else None)
+        item = _Item.of(text, id, date, explain, title)
         early = self._early(item, lang)
         if early is not None:
             return early
@@ -145,11 +150,8 @@ class Extractor:
         pending: list[tuple[int, _Item, list[tuple[int, str]]]] = []
         for raw in batch:
             record = {"text": raw} if isinstance(raw, str) else raw
-            text = record.get("text")
-            title = record.get("title")
-            item = _Item(text if isinstance(text, str) else "", record.get("id"),
-                         parse_date(record.get("date")), explain,
-                         title if isinstance(title, str) else None)
+            item = _Item.of(record.get("text"), record.get("id"), record.get("date"), explain,
+                            record.get("title"))
             early = self._early(item, record.get("lang"))
             results.append(early)
             if early is None:
