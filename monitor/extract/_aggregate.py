@@ -183,10 +183,15 @@ def _military_party(sentences: list[SentenceResult]) -> list[SentenceResult]:
     """
     for i, s in enumerate(sentences):
         if s.if_military is not None and _officers_follow(sentences[i + 1:i + 10]):
+            # a named visitor's kind stands ("the prime minister arrived in Tehran", the army
+            # chief in his party, is his visit); a commission or a side with no one named in
+            # the lead is a delegation
             found = s.if_military
-            found.kind = "delegation"
-            found.rules = [r for r in found.rules if not r.startswith("kind_")]
-            found.rules += ["military_in_party", "kind_delegation"]
+            found.rules = [*found.rules, "military_in_party"]
+            if not any(p.country == found.visitor for p in found.people):
+                found.kind = "delegation"
+                found.rules = [r for r in found.rules if not r.startswith("kind_")]
+                found.rules.append("kind_delegation")
             return [found]
     return []
 

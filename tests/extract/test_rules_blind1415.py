@@ -119,3 +119,13 @@ def test_undated_evidence_takes_the_date_told_around_it(extractor: Extractor) ->
                          "Tuesday, where they were met by Pakistan Navy officers.",
                          "A Chinese frigate had called at Karachi in January 2024.")
     assert extractor.extract(other, date=PUB).event_date is None
+
+
+def test_a_named_civilian_lead_with_officers_in_his_party_keeps_his_kind(
+        extractor: Extractor) -> None:
+    text = ("TEHRAN – Pakistan's Prime Minister Shehbaz Sharif arrived in Tehran on Tuesday on an "
+            "official visit.\n\nHe is accompanied by Deputy Prime Minister Ishaq Dar and the Chief "
+            "of Army Staff, Field Marshal Asim Munir.")
+    result = extractor.extract(text, date=PUB)
+    assert result.match and result.kind == "visit"
+    assert "military_in_party" in extractor.extract(text, date=PUB, explain=True).rules
