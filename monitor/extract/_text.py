@@ -26,9 +26,9 @@ _LINKS = (r"(?:related(?: news| stories| articles| coverage| content| reading| p
           r"read (?:more|also|next)|see also|more on (?:this|the) (?:story|topic)|recommended(?: for you)?|"
           r"more (?:from|in|stories)(?: [\w&'’ ]{1,30})?|latest (?:news|stories)|you may (?:also )?like|"
           r"trending(?: now)?|most (?:read|popular|viewed)|top stories|editor'?s picks?)")
-_LINKS_HEADING = re.compile(r"^[#*>\-–—•|\s]*" + _LINKS + r"\s*:?[\s|*]*$", re.IGNORECASE)
-_LINKS_HEADING_ANYWHERE = re.compile(r"^[#*>\-–—•|\s]*" + _LINKS + r"\s*:?[\s|*]*$",
-                                     re.IGNORECASE | re.MULTILINE)
+# (multiline: the same pattern finds a heading anywhere in a text and tests one line)
+_LINKS_HEADING = re.compile(r"^[#*>\-–—•|\s]*" + _LINKS + r"\s*:?[\s|*]*$",
+                            re.IGNORECASE | re.MULTILINE)
 _LINK_ITEM = re.compile(r"^(?:[\-–—•*·▪►>]|\d{1,2}[.)])\s")
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z'’\- ]{1,40}?)\s*(?:\(|,|:|–|—|\s-\s)")
 
@@ -84,7 +84,7 @@ def pieces(text: str, relevant: Callable[[str], bool]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     budget = MAX_CHARS
     lines = list(_PARAGRAPH.finditer(text))
-    links = _link_lines(lines) if _LINKS_HEADING_ANYWHERE.search(text) else set()
+    links = _link_lines(lines) if _LINKS_HEADING.search(text) else set()
     for i, m in enumerate(lines):
         if not m.group(0).strip() or i in links:
             continue
