@@ -120,7 +120,7 @@ def _context_dates(sentences: list[SentenceResult], best: SentenceResult) -> lis
     around = [s for s in sentences if s.context_date is not None and not s.vetoes
               and (not s.event or _agrees(s, best))]
     return [s.context_date for s in sorted(around, key=lambda s: abs(s.start - best.start))
-            if s.context_date is not None]
+            if s.context_date]
 
 
 def _remote_sequel(sentences: list[SentenceResult]) -> None:
