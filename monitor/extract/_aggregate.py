@@ -117,10 +117,9 @@ def _remote_lead(sentences: list[SentenceResult]) -> None:
 def _context_dates(sentences: list[SentenceResult], best: SentenceResult) -> list[date]:
     """Dates of the visit told around undated evidence ("has arrived"), nearest first: a
     sentence that rules nothing out and is no other Iran–Pakistan event of its own."""
-    around = [s for s in sentences if s.context_date is not None and not s.vetoes
-              and (not s.event or _agrees(s, best))]
-    return [s.context_date for s in sorted(around, key=lambda s: abs(s.start - best.start))
-            if s.context_date]
+    around = sorted((s for s in sentences if not s.vetoes and (not s.event or _agrees(s, best))),
+                    key=lambda s: abs(s.start - best.start))
+    return [s.context_date for s in around if s.context_date is not None]
 
 
 def _remote_sequel(sentences: list[SentenceResult]) -> None:

@@ -16,6 +16,7 @@ from monitor.extract._patterns import (
     _TOPIC,
     _WITH_VISITING,
 )
+from monitor.extract._people import _RETIRED
 from monitor.extract.dates import strip_dateline
 from monitor.extract.gazetteer import PAIR, Entry, Gazetteer
 
@@ -33,7 +34,7 @@ _OUT_OF_SERVICE = re.compile(r"\b(?:retired|former|ex-)\s*(?:[\w-]+\s+){0,3}?(?:
 _RANK_RETIRED = re.compile(r"\b(?:(?:lieutenant|lt\.?|major|maj\.?|brigadier|brig\.?|vice|rear|air|"
                            r"air vice|air chief)\s+)?(?:general|gen\.?|brigadier|brig\.?|colonel|col\.?|"
                            r"major|maj\.?|captain|capt\.?|admiral|adm\.?|commodore|cdre\.?|marshal|"
-                           r"commander|cdr\.?)\s*\(\s*(?:retd|retired|rtd|r)\.?\s*\)", re.IGNORECASE)
+                           r"commander|cdr\.?)" + _RETIRED.pattern, re.IGNORECASE)
 _APPOSITION_OPEN = re.compile(r",\s*(?:a|an|the)?\s*$")
 _APPOSITION_CLOSE = re.compile(r"[,;.]|\s[–—]\s")
 _JOINER = re.compile(r"[\s,]*")

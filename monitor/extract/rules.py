@@ -157,11 +157,14 @@ class SentenceAnalyzer(MentionReader, ParticipantJudge):
                  self.gaz.cues["retrospective"].finditer(strip_comparison(sentence))]
         if not found:
             return False
-        if all(f.startswith("had ") for f in found) and _RETURN_FROM.search(sentence):
+        if not all(f.startswith("had ") for f in found):
+            return True
+        # only a past perfect: it may tell an earlier stage of this very trip
+        if _RETURN_FROM.search(sentence):
             return False  # "on his return from Pakistan, where he had held talks": this trip
-        if all(f.startswith("had ") for f in found) and _REPORTED_MEETING.search(sentence):
+        if _REPORTED_MEETING.search(sentence):
             return False  # "officials said they had held meetings with POF": reported speech
-        if ctx.pub is not None and all(f.startswith("had ") for f in found):
+        if ctx.pub is not None:
             # "Earlier, the commander had met the COAS at GHQ on Monday": the same trip
             when = resolve_date(sentence, ctx.pub)
             if when is not None and 0 <= (ctx.pub - when).days <= 7:
