@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -150,14 +151,35 @@ def test_timeout_replaces_the_worker_and_keeps_order() -> None:
         assert len(cleaner.worker_pids) == 2 and set(cleaner.worker_pids) != before
 
 
+def _cpu_ticks(pid: int) -> int:
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _kill_once_busy(pid: int) -> None:
+    """SIGKILL `pid` after it has spent 0.1 s of CPU, i.e. while it works on a page.
+
+    clean_many is lazy: a page reaches the worker only at the first next(), so a kill
+    timed from before that call could land on an idle worker.
+    """
+    start = _cpu_ticks(pid)
+    give_up = time.monotonic() + 30
+    while _cpu_ticks(pid) - start < os.sysconf("SC_CLK_TCK") // 10:
+        if time.monotonic() > give_up:
+            return
+        time.sleep(0.01)
+    os.kill(pid, signal.SIGKILL)
+
+
 def test_a_killed_worker_costs_one_page_only() -> None:
-    slow = "<html><body>" + "<p>" * 50_000 + "</body></html>"
+    slow = "<html><body>" + "<p>" * 50_000 + "</body></html>"  # about 1 s of trafilatura
     with Cleaner(workers=1, timeout=60) as cleaner:
         victim = cleaner.worker_pids[0]
+        killer = threading.Thread(target=_kill_once_busy, args=(victim,))
+        killer.start()
         results = cleaner.clean_many([slow, page()])
-        time.sleep(0.3)
-        os.kill(victim, signal.SIGKILL)
         first, second = next(results), next(results)
+        killer.join()
         assert isinstance(first, Skipped) and first.reason.startswith(
             "extraction failed: worker died"
         )
