@@ -116,8 +116,10 @@ def _remote_lead(sentences: list[SentenceResult]) -> None:
 
 def _context_dates(sentences: list[SentenceResult], best: SentenceResult) -> list[date]:
     """Dates of the visit told around undated evidence ("has arrived"), nearest first: a
-    sentence that rules nothing out and is no other Iran–Pakistan event of its own."""
-    around = sorted((s for s in sentences if not s.vetoes and (not s.event or _agrees(s, best))),
+    sentence that rules nothing out, is no other Iran–Pakistan event of its own and no later
+    leg of the trip."""
+    around = sorted((s for s in sentences if not s.vetoes and not _onward(s)
+                     and (not s.event or _agrees(s, best))),
                     key=lambda s: abs(s.start - best.start))
     return [s.context_date for s in around if s.context_date is not None]
 
@@ -232,10 +234,13 @@ def aggregate(sentences: list[SentenceResult], capital: Entry | None,
     # evidence sentence does; the day a statement was made comes last.
     referring = [s for s in sentences if s.reference_date is not None and s.host is not None
                  and _agrees(s, best)]
-    dates = ([s.date for s in [best, *agreeing] if s.date is not None]
+    # a later leg ("is to visit the dockyard tomorrow before returning") dates only itself
+    told = [best, *(s for s in agreeing if not _onward(s)), *(s for s in agreeing if _onward(s))]
+    dates = ([s.date for s in told if s.date is not None]
              or [s.reference_date for s in referring]
              or _context_dates(sentences, best)
-             or [s.statement_date for s in [best, *agreeing] if s.statement_date is not None])
+             or [s.statement_date for s in told if s.statement_date is not None]
+             or [s.present_date for s in told if s.present_date is not None])
     return Extraction(
         match=score >= threshold, score=min(score, 0.99), kind=kind,
         visitor_country=best.visitor, host_country=best.host,

@@ -88,3 +88,10 @@ _APPEAL_BEFORE = re.compile(r"\b(?:call(?:ed|s|ing)? on|urg(?:ed|es|ing)|ask(?:e
                             r"warn(?:ed|s))\s+(?:the\s+)?(?:government\s+of\s+)?$", re.IGNORECASE)
 _APPEAL_AFTER = re.compile(r"(?:'s\s+(?:government|authorities|leadership))?\s+to\s+[\"“']?[a-z]+")
 _PLACE_RANK = {"city": 0, "port": 0, "crossing": 2}
+
+# "Navy ships have arrived at Bandar Abbas", "the general arrives in Rawalpindi", "a delegation
+# is visiting Tehran": news of the day it is published (unless "this week" says otherwise)
+_PRESENT_NEWS = re.compile(r"\b(?:has|have)\s+(?:(?:just|now)\s+)?(?:arrived|reached|docked|berthed|"
+                           r"landed)\b|\barrives?\s+(?:in|at)\b|\b(?:is|are)\s+(?:currently\s+)?"
+                           r"(?:visiting|on an?\s+(?:[\w-]+\s+){0,3}visit)\b", re.IGNORECASE)
+_THIS_PERIOD = re.compile(r"\b(?:this|the current) (?:week|month)\b", re.IGNORECASE)

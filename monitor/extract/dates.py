@@ -25,16 +25,16 @@ _PERSIAN_MONTH = re.compile(r"\b(?:in|during|since|last|early|late|mid-?)\s+(" +
 _YEAR = re.compile(r"(?<![\d/-])(19[5-9]\d|20\d\d)(?![\d/-])")
 _WEEKDAY = re.compile(r"\b(?:(last|next|this|coming)\s+)?(monday|tuesday|wednesday|thursday|"
                       r"friday|saturday|sunday)\b", re.IGNORECASE)
-_RELATIVE = re.compile(r"\b(today|tonight|this (?:morning|afternoon|evening)|yesterday|"
+_RELATIVE = re.compile(r"\b(today|tonight|this (?:morning|afternoon|evening)|yesterday|last night|"
                        r"(?:the day after )?tomorrow)\b", re.IGNORECASE)
-_FUTURE = re.compile(r"\b(will|shall|is (?:due|set|scheduled|expected|slated|to)|are (?:due|set|"
+_FUTURE = re.compile(r"\b(will|shall|leaves|departs|sets off|heads|is (?:due|set|scheduled|expected|slated|to)|are (?:due|set|"
                      r"scheduled|expected|to)|due to|set to|scheduled|expected|plans? to|"
                      r"would|next|coming|upcoming|this coming)\b", re.IGNORECASE)
 _VAGUE = re.compile(r"\b(?:next|later this|early next|later next|the coming|in the coming|within the "
                     r"next) (?:week|month|year|days|weeks|months)\b|\bsoon\b|\bshortly\b|"
                     r"\bin (?:early|mid|late)[- ]\w+", re.IGNORECASE)
 # A dateline ("TEHRAN, Aug. 13 (MNA) –") dates the report, not the visit.
-_DATELINE = re.compile(r"^\s*[A-Z][\w .'’-]{1,40}?(?:,\s*[^–—:\n]{0,40})?\s*(?:–|—|:|\s-\s)")
+_DATELINE = re.compile(r"^\s*[A-Z][\w .'’-]{1,40}?(?:,\s*[^–—:\n]{0,40})?\s*(?:–|—|:|\s--?\s)")
 
 
 # "the first such visit since 2016 / since the strikes in January" dates a comparison.
@@ -138,7 +138,33 @@ def resolve_date(sentence: str, pub: date | None, *, statements: bool = True) ->
     return _resolve(sentence, pub)
 
 
+# "from 19 to 22 November", "15-20 September": a stay dates from its first day
+_DAY_RANGE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|to|and|until|till)\s*"
+                        rf"\d{{1,2}}(?:st|nd|rd|th)?(\s+(?:of\s+)?{_MONTH})")
+# "concluded a three-day visit on Wednesday": the day told is the last one; the visit began
+# N-1 days before. ("returned home on Thursday after concluding ..." dates the return.)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "2": 2, "3": 3,
+            "4": 4, "5": 5, "6": 6, "7": 7}
+_CONCLUDED = re.compile(r"\b(?:conclud\w*|wrap(?:s|ped)? up|wound up|end(?:s|ed)|complet\w*)"
+                        r"\s+(?:a|an|the|his|her|their|its)\s+(?:(?:official|goodwill)\s+)?"
+                        r"(two|three|four|five|six|seven|[2-7])[- ]day\b", re.IGNORECASE)
+_RETURNED = re.compile(r"\b(?:return\w*|(?:flew|came|arrived|sailed|got) (?:back|home))\b",
+                       re.IGNORECASE)
+_ANY_DAY = re.compile(rf"{_MONTH_DAY.pattern}|{_DAY_MONTH.pattern}|{_WEEKDAY.pattern}|"
+                      rf"{_RELATIVE.pattern}", re.IGNORECASE)
+
+
 def _resolve(sentence: str, pub: date | None) -> date | None:
+    sentence = _DAY_RANGE.sub(lambda m: m.group(1) + m.group(2), sentence)
+    found = _resolve_day(sentence, pub)
+    concluded = _CONCLUDED.search(sentence)
+    if (found is not None and concluded and not _RETURNED.search(sentence)
+            and len(_ANY_DAY.findall(sentence)) == 1):
+        return found - timedelta(days=_NUMBERS[concluded.group(1).lower()] - 1)
+    return found
+
+
+def _resolve_day(sentence: str, pub: date | None) -> date | None:
     found = _explicit(sentence, pub)
     if found or pub is None:
         return found
@@ -149,7 +175,8 @@ def _resolve(sentence: str, pub: date | None) -> date | None:
     rel = _RELATIVE.search(sentence)
     if rel:
         word = rel.group(1).lower()
-        offset = {"yesterday": -1, "tomorrow": 1, "the day after tomorrow": 2}.get(word, 0)
+        offset = {"yesterday": -1, "last night": -1, "tomorrow": 1,
+                  "the day after tomorrow": 2}.get(word, 0)
         return pub + timedelta(days=offset)
     return _weekday(sentence, pub)
 

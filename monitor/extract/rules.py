@@ -20,8 +20,10 @@ from monitor.extract._patterns import (
     _CIRCUMSTANCE,
     _DEFINITE_SUBJECT,
     _PLACE_RANK,
+    _PRESENT_NEWS,
     _REPORTED_MEETING,
     _RETURN_FROM,
+    _THIS_PERIOD,
 )
 from monitor.extract._people import Person, assign_sides, people
 from monitor.extract.dates import (
@@ -50,6 +52,7 @@ class SentenceResult:
     statement_date: date | None = None  # only the day something was said: a fallback
     reference_date: date | None = None  # date in a sentence about "the minister" named before
     context_date: date | None = None  # date of a visit or meeting told in a non-evidence sentence
+    present_date: date | None = None  # publication day of evidence told in the present ("has arrived")
     people: list[Person] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     vetoes: list[str] = field(default_factory=list)
@@ -341,6 +344,8 @@ class SentenceAnalyzer(MentionReader, ParticipantJudge):
         score += 0.1 if strong else 0.0
         score += 0.1 if res.people else 0.0
         score += 0.05 if res.date or res.statement_date else 0.0
+        if res.date is None and _PRESENT_NEWS.search(sentence) and not _THIS_PERIOD.search(sentence):
+            res.present_date = ctx.pub
         res.score = min(score, 0.95)
         res.kind = self._kind(sentence, preds, actors, locs, res, ctx.capital)
         res.rules.append(f"kind_{res.kind}")
