@@ -17,6 +17,11 @@ _LATER = re.compile(r"\b(?:also|later|then|next|onward|thereafter|afterwards|sub
 _THE_MEETING = re.compile(r"^\W*(?:the|this|that|today's|the day's)\s+(?:[\w\-]+\s+){0,2}?"
                           r"(?:meeting|talks|session|conference|discussions?|consultations)\b",
                           re.IGNORECASE)
+# "In a phone conversation, the two commanders ...": how the meeting just told was held
+_REMOTE_OPENING = re.compile(r"^\W*(?:(?:in|during|over|via|by)\s+(?:a|an|the|their|his|her)\s+"
+                             r"(?:[\w\-]+\s+){0,2}?(?:phone|telephone|video|virtual|online)\b|"
+                             r"speaking\s+(?:by|over|on)\s+(?:the\s+)?(?:phone|telephone)\b)",
+                             re.IGNORECASE)
 CANCELLED_CAP = 0.3  # a text announcing that the visit is off is not an alert
 LONE_CAP = 0.45  # below the default threshold: see _lone_among_ruled_out
 LEAD_CHARS = 300
@@ -125,15 +130,26 @@ def _context_dates(sentences: list[SentenceResult], best: SentenceResult) -> lis
 
 
 def _remote_sequel(sentences: list[SentenceResult]) -> None:
-    """"The meeting, held via video link between Turbat and Zahedan, ...": the meeting told
-    just before, with nobody travelling to it, was that remote one."""
+    """"The meeting, held via video link between Turbat and Zahedan, ...", "In a phone
+    conversation, the two commanders ...": the meeting told just before, with nobody
+    travelling to it, was that remote one."""
     for i, s in enumerate(sentences):
-        if not s.remote or not _THE_MEETING.match(s.text):
+        if not s.remote or not (_THE_MEETING.match(s.text) or _REMOTE_OPENING.match(s.text)):
             continue
         prev = next((p for p in reversed(sentences[max(0, i - 2):i]) if p.event), None)
         if prev is not None and prev.valid and prev.roles <= {"meeting"}:
             prev.valid, prev.score = False, min(prev.score, 0.1)
             prev.vetoes = [*prev.vetoes, "remote", "told_after"]
+
+
+def _placed_abroad(s: SentenceResult, sentences: list[SentenceResult]) -> bool:
+    """A meeting told without a place of its own, after the story last placed itself in a third
+    country ("who is in the Chinese city of Qingdao for the SCO meeting", "berthed at the Omani
+    port of Salalah"), is there too, not in the dateline city."""
+    if s.host is not None and "dateline_location" not in s.rules:
+        return False
+    before = [t for t in sentences if t.start < s.start and t.support and t.venue is not None]
+    return bool(before) and before[-1].venue == "abroad"
 
 
 def _lone_among_ruled_out(sentences: list[SentenceResult], valid: list[SentenceResult],
@@ -205,6 +221,7 @@ def aggregate(sentences: list[SentenceResult], capital: Entry | None,
     _remote_lead(sentences)
     _remote_sequel(sentences)
     valid = [s for s in sentences if s.valid]
+    valid = [s for s in valid if not _placed_abroad(s, sentences)]
     if not any(s.host is not None for s in valid):
         valid = _military_party(sentences) or valid
     rules = sorted({r for s in sentences for r in s.vetoes})

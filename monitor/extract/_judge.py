@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from monitor.extract._clauses import reported_clause
 from monitor.extract._patterns import (
     _ASIDE,
+    _COMES,
     _ESCORT,
     _FACILITATORS,
     _LED_DELEGATION,
@@ -86,9 +87,12 @@ class ParticipantJudge:
         # ", as the two neighbours traded threats and Pakistan's military tested a missile":
         # the circumstances of a visit, not its party
         context = _AS_CONTEXT.search(sentence)
-        if context and context.start() > preds[-1][2]:
+        context = context if context and context.start() > preds[-1][2] else None
+        comes = _COMES.search(sentence, preds[0][2])
+        cuts = [m.start() for m in (context, comes) if m is not None]
+        if cuts:
             sentence, mentions, titles, inside = _blank(
-                sentence, [(context.start(), len(sentence))], mentions, titles)
+                sentence, [(min(cuts), len(sentence))], mentions, titles)
             people_ = [p for p in people_ if not inside(p.start)]
         # "scholars and retired military officers": out of service, out of the military side
         retired = [_appositive(sentence, m.span())

@@ -59,6 +59,10 @@ _FACILITATORS = re.compile(r"\b(?:officials|officers|personnel|staff) of (?:the 
                            r"(?=\s+(?:facilitat|helped|assisted|cleared))", re.IGNORECASE)
 _CIRCUMSTANCE = re.compile(r",\s+(?:as|amid|amidst|at a time when)\s+(?!(?:part|well|planned|"
                            r"scheduled|announced|agreed|expected|reported|per)\b)", re.IGNORECASE)
+# "The visit comes amid a crackdown backed by the military", "... and comes three months after
+# strikes by the Pakistani military": what the visit follows is not who takes part in it
+_COMES = re.compile(r"\b(?:comes?|came)\s+(?:[\w-]+\s+){0,3}?(?:amid|amidst|after|as|at a time|"
+                    r"against the backdrop|in the wake|following|on the heels)\b", re.IGNORECASE)
 _LEG_BEFORE = re.compile(r"\s*(?:after|following|from|before)\s+(?:(?:visiting|its|his|her|their|a|the)\s+"
                          r"(?:stop|stay|visit|leg)?\s*(?:in\s+)?)?$", re.IGNORECASE)
 _CAPITAL = re.compile(r"\b(?:in|at|to|into|reached)\s+the\s+(?:federal\s+)?(Iranian\s+|Pakistani\s+)?"
@@ -67,8 +71,9 @@ _HERE = re.compile(r"\b(?:centre|center|headquarters|airport|air ?base|base|coll
                    r"academy|hotel|office|ministry|complex|dockyard|port|harbou?r|venue)\s+here\b",
                    re.IGNORECASE)
 _NATIONAL_CAPITALS = {"iranian": "place:Tehran", "pakistani": "place:Islamabad"}
-_LED_DELEGATION = re.compile(r"\bled (?:a|an|the|his) (?:[\w-]+ ){0,3}(?:delegation|team|contingent)\b",
-                             re.IGNORECASE)
+# "led a military delegation to", "sent an official delegation to": the party is a group
+_LED_DELEGATION = re.compile(r"\b(?:led|sent|sends|dispatched) (?:a|an|the|his|its) (?:[\w-]+ ){0,3}"
+                             r"(?:delegation|team|contingent)\b", re.IGNORECASE)
 _WITH_VISITING = re.compile(r"\b(?:with|met|meets|received|receives|welcomed|hosted|greeted)\s+"
                             r"(?:the\s+)?$", re.IGNORECASE)
 _TOPIC = re.compile(r"\b(?:discuss(?:ed|es|ing)?|reviewed|talked about|on ways to|the role of|praised|"
@@ -77,7 +82,8 @@ _TOPIC = re.compile(r"\b(?:discuss(?:ed|es|ing)?|reviewed|talked about|on ways t
 # "bases near Saravan, close to the border with Pakistan": the country as geography, no party.
 # ("Iran's borders, whether with Iraq in the west or with Pakistan", "the Pak-Iran border")
 _BORDER_WITH = re.compile(r"\b(?:borders?|frontiers?|boundary)\b[^.;:]{0,60}?\bwith\s+$|"
-                          r"\bbordering\s+$", re.IGNORECASE)
+                          r"\b(?:bordering|(?:which|that|it) borders?)\s+(?:[\w'-]+(?:,\s*|\s+and\s+))*$",
+                          re.IGNORECASE)
 _BORDER_AFTER = re.compile(r"(?:-[A-Za-z]+)?(?:'s)?\s+(?:border|frontier)s?\b(?!\s+(?:guards?|police|forces?|"
                            r"commission|security|officials?|troops|regiment|command|committee|"
                            r"authorities|personnel|units?|posts?))", re.IGNORECASE)

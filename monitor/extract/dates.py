@@ -14,6 +14,9 @@ _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?")
 _MONTH_ONLY = re.compile(rf"\b(?i:in|during|since|by|last|(?:the\s+)?(?:end|beginning|start|middle)\s+"
                          rf"of|early|late|mid-?)\s+{_MONTH}(?:\s+(\d{{4}}))?(?!\s*\d)")
+# "His July visit to Tehran", "the October 2023 talks": a month naming a visit of its own
+_MONTH_NOUN = re.compile(rf"\b(?i:his|her|their|its|the)\s+{_MONTH}(?:\s+(\d{{4}}))?\s+"
+                         rf"(?i:visit|trip|tour|stay|talks|meeting|port call)\b")
 # Persian (solar hijri) months, with the Gregorian day each one starts on; Iranian copy dates
 # events by them ("in Mehr"). Case-sensitive: "Dey" and "Tir" are month names only capitalised.
 PERSIAN_MONTHS = {"Farvardin": (3, 21), "Ordibehesht": (4, 21), "Khordad": (5, 22),
@@ -215,7 +218,7 @@ def is_past_reference(sentence: str, pub: date | None) -> bool:
     entry = _TIMELINE_MONTH.match(sentence)
     if entry and (pub - date(int(entry.group(2)), _month(entry.group(1)), 1)).days > 40:
         return True  # "January 2025 – Bagheri visits Islamabad", in a March timeline
-    for m in _MONTH_ONLY.finditer(sentence):
+    for m in [*_MONTH_ONLY.finditer(sentence), *_MONTH_NOUN.finditer(sentence)]:
         month = _month(m.group(1))
         year = int(m.group(2)) if m.group(2) else pub.year
         if not m.group(2) and m.group(0).lower().startswith("last") and month >= pub.month:

@@ -18,6 +18,7 @@ from monitor.extract._parties import (
 from monitor.extract._patterns import (
     _ARRIVAL,
     _CIRCUMSTANCE,
+    _COMES,
     _DEFINITE_SUBJECT,
     _PLACE_RANK,
     _PRESENT_NEWS,
@@ -52,6 +53,7 @@ class SentenceResult:
     statement_date: date | None = None  # only the day something was said: a fallback
     reference_date: date | None = None  # date in a sentence about "the minister" named before
     context_date: date | None = None  # date of a visit or meeting told in a non-evidence sentence
+    venue: str | None = None  # "pair" or "abroad": where the places it names are
     present_date: date | None = None  # publication day of evidence told in the present ("has arrived")
     people: list[Person] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
@@ -90,8 +92,10 @@ class SentenceAnalyzer(MentionReader, ParticipantJudge):
         # circumstances told after the event neither date it nor rule it out
         told = sentence
         circumstance = _CIRCUMSTANCE.search(sentence, preds[-1][2]) if preds else None
-        if circumstance:
-            told = sentence[:circumstance.start()]
+        comes = _COMES.search(sentence, preds[0][2]) if preds else None
+        cuts = [m.start() for m in (circumstance, comes) if m is not None]
+        if cuts:
+            told = sentence[:min(cuts)]
         cues = {name: bool(p.search(told)) for name, p in self.gaz.cues.items()}
         cues["retrospective"] = self._retrospective(told, ctx)
         past = is_past_reference(told, ctx.pub)
@@ -105,6 +109,10 @@ class SentenceAnalyzer(MentionReader, ParticipantJudge):
             res.rules.append("dateline_location")
         res.support = not past and not any(
             cues[c] for c in ("remote", "cancelled", "retrospective", "pastime"))
+        if any(m.start >= 0 for m in locs):
+            res.venue = "pair"
+        elif third_locs:
+            res.venue = "abroad"
         # Places the text names; the dateline is the fallback of its own, not context.
         res.places = [(m.country, m.entry.location) for m in locs
                       if m.entry.kind == "place" and m.entry.location and m.start >= 0]

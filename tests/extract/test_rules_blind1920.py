@@ -1,0 +1,77 @@
+"""Error classes found on blind16-20, each written anew."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.extract import Extractor
+from monitor.extract.dates import is_past_reference
+
+PUB = "2025-03-06"  # a Thursday
+
+
+@pytest.mark.parametrize("text", [
+    # what a civilian visit follows is not who takes part in it
+    ("ISLAMABAD: Iran's commerce minister arrived in Islamabad on Tuesday for talks on barter "
+     "trade. The visit comes weeks after the army-backed drive against fuel smuggling along "
+     "the border."),
+    ("LAHORE: Iran's president arrived in Lahore on Tuesday, his first visit to Pakistan, and "
+     "comes months after Pakistani military strikes near the Iranian town of Saravan."),
+    # a correction withdraws what an earlier version said
+    ("Correction: A previous version of this report said the Iranian army chief was visiting "
+     "Rawalpindi this week."),
+    # a commander touring his own province, which borders the other country
+    ("TEHRAN – The commander of Iran's army ground force visited units in Zahedan on Tuesday "
+     "in a province which borders Afghanistan and Pakistan."),
+    # a meeting told next as held on the phone
+    ("ISLAMABAD: Pakistan's army chief and Iran's chief of staff agreed on Tuesday to step up "
+     "coordination on the border.\n\nIn a telephone conversation, the two generals also "
+     "discussed the recent attacks, Pakistan's military media wing said."),
+    # a promise with no time at all
+    ("Iran's navy chief said in Tehran that his navy would send a flotilla to Karachi at an "
+     "appropriate time."),
+    # an invitation to send ships is no visit
+    ("Iran's navy commander invited Pakistan's navy to send ships to Bandar Abbas for the next "
+     "drill."),
+    # a meeting in a third country, told after the story placed itself there
+    ("RIYADH – Iran's defence minister, who is in the Saudi capital Riyadh for a regional "
+     "security forum, held talks with several counterparts on Wednesday.\n\n"
+     "In a separate meeting, he held talks with Pakistan's defence minister Khawaja Asif."),
+    ("TEHRAN – Two Iranian warships berthed at the Omani port of Muscat on Tuesday.\n\n"
+     "The flotilla commander also exchanged courtesy visits with the captain of a Pakistan Navy "
+     "frigate berthed in the same harbour."),
+    # a month naming an earlier visit
+    ("In a year of busy diplomacy, the chairman joint chiefs' September visit to Tehran, where "
+     "he met Iran's chief of staff, came at a time of border tension."),
+])
+def test_false_alert_classes(extractor: Extractor, text: str) -> None:
+    assert not extractor.extract(text, date=PUB).match
+
+
+@pytest.mark.parametrize("text,kind", [
+    # a party sent is a party travelling
+    (("Iran's defence ministry has sent an official delegation to Karachi for the IDEAS arms "
+     "show, which opened on Tuesday."), "delegation"),
+    (("The Pakistan Navy has sent the frigate PNS Tughril and a fleet tanker to Bandar Abbas "
+     "for a goodwill visit."), "port_call"),
+    # a spelling of the port
+    ("Two Pakistan Navy ships sailed into Bander Abbas on Tuesday on a goodwill visit to Iran.",
+     "port_call"),
+])
+def test_visits_found(extractor: Extractor, text: str, kind: str) -> None:
+    result = extractor.extract(text, date=PUB)
+    assert result.match and result.kind == kind
+
+
+def test_a_third_country_named_after_the_visit_does_not_place_it(extractor: Extractor) -> None:
+    # the venue abroad must come before the meeting to be its venue
+    text = ("TEHRAN – Pakistan's naval chief held talks with Iran's navy commander here on "
+            "Tuesday.\n\nThe two discussed piracy in the Red Sea and the Gulf of Aden.")
+    assert extractor.extract(text, date=PUB).match
+
+
+def test_a_month_naming_a_visit_dates_it() -> None:
+    from datetime import date
+    pub = date(2025, 12, 30)
+    assert is_past_reference("His July visit to Tehran was his first.", pub)
+    assert not is_past_reference("His December visit to Tehran is his first.", pub)
