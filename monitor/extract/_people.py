@@ -23,6 +23,8 @@ _RETIRED = re.compile(r"\s*\(\s*(?:retd|retired|rtd|r)\.?\s*\)", re.IGNORECASE)
 _BOUNDARY = re.compile(r",|;|\b(?:and|with|by|met|meets|received|receives|welcomed|hosted|called|"
                        r"held|said|told|who|whom|which|after|before|during|to|for)\b")
 _WINDOW = 60
+_OFFICE = re.compile(r"\b(?:commander|chief|head|commandant|president|director|deputy)\s+of\b",
+                     re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,18 @@ def _is_name(text: str) -> bool:
 def _phrase_country(sentence: str, start: int, title_start: int, mentions: list[Any]) -> str | None:
     """A pair country named inside the person's own noun phrase ("Pakistan's Defence Secretary")."""
     lo = max(0, title_start - _WINDOW)
-    cuts = [m.end() for m in _BOUNDARY.finditer(sentence, lo, title_start)]
-    lo = max([lo, *cuts])
+    cuts = [m for m in _BOUNDARY.finditer(sentence, lo, title_start)]
+    if cuts and cuts[-1].group(0) == "," and not sentence[cuts[-1].end():title_start].strip():
+        # "the commander of the Iranian Navy's First Naval Zone, Rear Admiral X": the office
+        # told before the name, in apposition
+        head = [m.end() for m in cuts[:-1]]
+        office = (max([lo, *head]), cuts[-1].start())
+        if _OFFICE.match(sentence, office[0]) or _OFFICE.search(sentence[office[0]:office[1]]):
+            inside = [m for m in mentions if office[0] <= m.start and m.end <= office[1]
+                      and m.country in PAIR]
+            if inside:
+                return inside[-1].country
+    lo = max([lo, *(m.end() for m in cuts)])
     inside = [m for m in mentions if lo <= m.start and m.end <= start and m.country in PAIR]
     return inside[-1].country if inside else None
 

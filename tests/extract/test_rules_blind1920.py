@@ -75,3 +75,12 @@ def test_a_month_naming_a_visit_dates_it() -> None:
     pub = date(2025, 12, 30)
     assert is_past_reference("His July visit to Tehran was his first.", pub)
     assert not is_past_reference("His December visit to Tehran is his first.", pub)
+
+
+def test_an_office_told_before_the_name_gives_the_country(extractor: Extractor) -> None:
+    text = ("KARACHI: Two Pakistan Navy ships arrived at Chabahar on Tuesday, where they were "
+            "received by the commander of the Iranian Navy's Third Naval Zone, Commodore Farhad "
+            "Rostamzadeh, on a goodwill visit.")
+    result = extractor.extract(text, date=PUB)
+    assert result.match
+    assert [(o.name, o.country) for o in result.officials] == [("Farhad Rostamzadeh", "IR")]
