@@ -12,6 +12,7 @@ from monitor.extract._patterns import (
     _COMES,
     _ESCORT,
     _FACILITATORS,
+    _HONOURS,
     _LED_DELEGATION,
     _SHIP_SEEN,
     _TOPIC,
@@ -41,6 +42,7 @@ _APPOSITION_CLOSE = re.compile(r"[,;.]|\s[–—]\s")
 _JOINER = re.compile(r"[\s,]*")
 _AS_CONTEXT = re.compile(r",\s+as\s+(?!part\b|head\b|a member\b|members\b|leader\b|chief\b|"
                          r"guests?\b|well\b)", re.IGNORECASE)
+_POSTED = re.compile(r"\s+(?:posted|based|accredited|stationed|serving)\s+(?:in|to|at)\b", re.IGNORECASE)
 _HOSTS = re.compile(r"(?:receiv|welcom|host|greet)", re.IGNORECASE)
 
 if TYPE_CHECKING:
@@ -69,10 +71,14 @@ class ParticipantJudge:
         if any(m.entry.military and m.entry.kind in ("official", "institution", "ship")
                and m.start < first_pred for m in own):
             return False
-        diplomats = [m.start() for m in self.gaz.vocabulary["diplomatic"].finditer(sentence)]
+        diplomats = [m for m in self.gaz.vocabulary["diplomatic"].finditer(sentence)]
         own_diplomats = [m for m in own if m.entry.kind == "official" and "mbassador" in
                          (m.entry.title or "")]
-        return bool(own_diplomats) or any(abs(d - m.start) < 45 for d in diplomats for m in own)
+        # "foreign naval attachés posted in Islamabad, including those of China, Iran and ...":
+        # the list of whose attachés they are runs on
+        reach = [120 if _POSTED.match(sentence, d.end()) else 45 for d in diplomats]
+        return bool(own_diplomats) or any(abs(d.start() - m.start) < r
+                                          for d, r in zip(diplomats, reach, strict=True) for m in own)
 
     def _military(self, sentence: str, mentions: list[Mention], titles: list[tuple[int, int, object]],
                   res: SentenceResult, preds: list[tuple[str, int, int]]) -> bool:
@@ -104,13 +110,13 @@ class ParticipantJudge:
         sentence = self.gaz.vocabulary["not_rank"].sub(lambda m: " " * len(m.group(0)), sentence)
         # An escort ("under the escort of Levies") guards the visit; it does not take part in it.
         sentence, mentions, titles, _ = _blank(
-            sentence, [m.span() for p in (_ESCORT, _FACILITATORS) for m in p.finditer(sentence)],
+            sentence, [m.span() for p in (_ESCORT, _FACILITATORS, _HONOURS) for m in p.finditer(sentence)],
             mentions, titles)
         # "The two ministers discussed the role of the Frontier Corps": a topic, not a party.
         sentence, mentions, titles, _ = _blank(
             sentence, [m.span() for m in _TOPIC.finditer(sentence)], mentions, titles)
-        sentence, mentions, titles, _ = _blank(sentence, _ranks_under_office(sentence, titles),
-                                               mentions, titles)
+        sentence, mentions, titles, _ = _blank(
+            sentence, _ranks_under_office(sentence, titles, mentions), mentions, titles)
         if any(m.entry.military and m.country in PAIR for m in mentions):
             return True
         if any(getattr(t, "military", False) for _s, _e, t in titles):
@@ -163,14 +169,19 @@ def _appositive(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
     return start, close.start() if close else len(sentence)
 
 
-def _ranks_under_office(sentence: str, titles: list[tuple[int, int, object]]) -> list[tuple[int, int]]:
-    """"Interior Minister Brigadier General Ahmad Vahidi": the office, not the rank, says in what
-    capacity he travels; a rank right after a civilian office does not make him military."""
+def _ranks_under_office(sentence: str, titles: list[tuple[int, int, object]],
+                        mentions: list[Mention]) -> list[tuple[int, int]]:
+    """"Interior Minister Brigadier General Ahmad Vahidi", "his counterpart Brigadier General
+    Eskandar Momeni" (an interior minister): the office, not the rank, says in what capacity he
+    travels; a rank right after a civilian office, or before a known civilian office holder,
+    does not make him military."""
     civil_ends = [e for _s, e, t in titles
                   if not getattr(t, "military", False) and not getattr(t, "diplomat", False)]
+    civilians = [m.start for m in mentions if m.entry.kind == "official" and not m.entry.military]
     return [(s, e) for s, e, t in titles
             if getattr(t, "military", False)
-            and any(ce <= s and _JOINER.fullmatch(sentence[ce:s]) for ce in civil_ends)]
+            and (any(ce <= s and _JOINER.fullmatch(sentence[ce:s]) for ce in civil_ends)
+                 or any(e <= c and _JOINER.fullmatch(sentence[e:c]) for c in civilians))]
 
 
 def _blank(sentence: str, spans: list[tuple[int, int]], mentions: list[Mention],

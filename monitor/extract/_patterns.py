@@ -55,6 +55,10 @@ _ESCORT = re.compile(r"\b(?:escort(?:ed|s|ing)?|under the (?:escort|protection) 
                      re.IGNORECASE)
 # "officials of the customs and Frontier Corps facilitated their movement": helpers at a
 # crossing are no party either (matched before the verb: the helpers are its subject)
+# "was presented a guard of honour by contingents of the three services": a ceremony the
+# hosts' troops perform, not a part in the talks
+_HONOURS = re.compile(r"\b(?:guard of honou?r|(?:\d+|twenty-one)-gun salute)\b[^.;]{0,20}?\bby\b[^.;]{0,90}",
+                      re.IGNORECASE)
 _FACILITATORS = re.compile(r"\b(?:officials|officers|personnel|staff) of (?:the )?[^.;]{0,60}?"
                            r"(?=\s+(?:facilitat|helped|assisted|cleared))", re.IGNORECASE)
 _CIRCUMSTANCE = re.compile(r",\s+(?:as|amid|amidst|at a time when)\s+(?!(?:part|well|planned|"

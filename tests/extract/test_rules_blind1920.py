@@ -40,6 +40,19 @@ PUB = "2025-03-06"  # a Thursday
     ("TEHRAN – Two Iranian warships berthed at the Omani port of Muscat on Tuesday.\n\n"
      "The flotilla commander also exchanged courtesy visits with the captain of a Pakistan Navy "
      "frigate berthed in the same harbour."),
+    # honours the host's troops perform make no military visit of a civilian one
+    ("ISLAMABAD: Iran's foreign minister arrived in Islamabad on Tuesday and was presented a "
+     "guard of honour by a contingent of the Pakistan Army at the Foreign Office."),
+    # a rank before a known civilian office holder's name
+    ("TEHRAN: Pakistan's Interior Minister Mohsin Naqvi met his counterpart Brigadier General "
+     "Eskandar Momeni in Tehran on Tuesday to discuss pilgrims' travel."),
+    # "was in response to" puts nobody anywhere
+    ("Pakistan's military said the strikes inside Iran's Sistan-Baluchestan province were in "
+     "response to the Iranian attack in Panjgur on Tuesday."),
+    # attachés posted in the capital, a list of whose runs on
+    ("The commissioning of the corvette in Karachi on Tuesday, presided over by the Pakistani "
+     "naval chief, was attended by defence attachés posted in Islamabad, among them those of "
+     "China, Türkiye, Saudi Arabia, Malaysia, Indonesia and Iran."),
     # a month naming an earlier visit
     ("In a year of busy diplomacy, the chairman joint chiefs' September visit to Tehran, where "
      "he met Iran's chief of staff, came at a time of border tension."),
@@ -84,3 +97,10 @@ def test_an_office_told_before_the_name_gives_the_country(extractor: Extractor) 
     result = extractor.extract(text, date=PUB)
     assert result.match
     assert [(o.name, o.country) for o in result.officials] == [("Farhad Rostamzadeh", "IR")]
+
+
+def test_a_visit_last_week_is_just_finished(extractor: Extractor) -> None:
+    text = ("TEHRAN (FNA) – A delegation of Iranian army staff college officers paid a study visit "
+            "to Pakistan last week, where it was received at the Command and Staff College in "
+            "Quetta.")
+    assert extractor.extract(text, date=PUB).match
