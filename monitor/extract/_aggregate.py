@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from monitor.extract.dates import _VAGUE
 from monitor.extract.extractor import Extraction, Official
 from monitor.extract.gazetteer import PAIR, Entry
 from monitor.extract.rules import SentenceResult
@@ -22,6 +23,9 @@ _REMOTE_OPENING = re.compile(r"^\W*(?:(?:in|during|over|via|by)\s+(?:a|an|the|th
                              r"(?:[\w\-]+\s+){0,2}?(?:phone|telephone|video|virtual|online)\b|"
                              r"speaking\s+(?:by|over|on)\s+(?:the\s+)?(?:phone|telephone)\b)",
                              re.IGNORECASE)
+_ANNOUNCED = re.compile(r"\b(?:will|shall|(?:is|are) (?:due|set|scheduled|expected|slated|to))\s+"
+                        r"(?:\w+\s+)?(?:travel|visit|arrive|fly|tour|pay|come|lead|call|dock|hold)\b",
+                        re.IGNORECASE)
 CANCELLED_CAP = 0.3  # a text announcing that the visit is off is not an alert
 LONE_CAP = 0.45  # below the default threshold: see _lone_among_ruled_out
 LEAD_CHARS = 300
@@ -162,6 +166,8 @@ def _lone_among_ruled_out(sentences: list[SentenceResult], valid: list[SentenceR
     """
     if len(valid) != 1 or best.date is not None or best.statement_date is not None:
         return False
+    if _VAGUE.search(best.text) and _ANNOUNCED.search(best.text):
+        return False  # "will travel to Islamabad next week": announced, with what date there is
     if best.start < LEAD_CHARS:
         return False  # the lead is the story itself
     return sum(1 for s in sentences if s.event and s.vetoes) >= 2

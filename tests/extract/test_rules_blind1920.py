@@ -104,3 +104,27 @@ def test_a_visit_last_week_is_just_finished(extractor: Extractor) -> None:
             "to Pakistan last week, where it was received at the Command and Staff College in "
             "Quetta.")
     assert extractor.extract(text, date=PUB).match
+
+
+def test_an_answer_that_confirms_the_visit_announces_it(extractor: Extractor) -> None:
+    text = ("ISLAMABAD: Asked about reports of a trip to Iran, the Foreign Office spokesperson "
+            "confirmed that Pakistan's naval chief will arrive in Tehran on Sunday at the "
+            "invitation of Iran's navy commander.")
+    assert extractor.extract(text, date=PUB).match
+
+
+def test_a_visit_announced_for_next_week_deep_in_an_interview(extractor: Extractor) -> None:
+    text = ("Iran's ambassador in Islamabad spoke to us about trade, pilgrims and the border.\n\n"
+            "Q: Was the president's visit to Lahore in August a success?\n\n"
+            "A: The visit of President Pezeshkian to Lahore in August produced several "
+            "agreements.\n\n"
+            "Q: Will the two governments exchange visits soon?\n\n"
+            "A: I can tell you that Iran's defence minister will travel to Islamabad next week at "
+            "the invitation of Pakistan's defence minister.")
+    assert extractor.extract(text, date=PUB).match
+    rumour = text.replace(
+        "I can tell you that Iran's defence minister will travel to Islamabad next week at the "
+        "invitation of Pakistan's defence minister.",
+        "Some reports say the trade talks could pave the way for a visit to Islamabad by Iran's "
+        "defence minister in the coming weeks, but neither side has confirmed it.")
+    assert not extractor.extract(rumour, date=PUB).match
