@@ -10,6 +10,7 @@ from monitor.extract._clauses import reported_clause
 from monitor.extract._patterns import (
     _ASIDE,
     _COMES,
+    _CONVEYED,
     _ESCORT,
     _FACILITATORS,
     _HONOURS,
@@ -108,10 +109,12 @@ class ParticipantJudge:
             # the name right after "Brigadier (retired)" is the retired officer's own
             people_ = [p for p in people_ if not any(a <= p.start <= b + 1 for a, b in retired)]
         sentence = self.gaz.vocabulary["not_rank"].sub(lambda m: " " * len(m.group(0)), sentence)
-        # An escort ("under the escort of Levies") guards the visit; it does not take part in it.
-        sentence, mentions, titles, _ = _blank(
-            sentence, [m.span() for p in (_ESCORT, _FACILITATORS, _HONOURS) for m in p.finditer(sentence)],
-            mentions, titles)
+        # An escort ("under the escort of Levies") guards the visit; it does not take part in it,
+        # and neither do a guard of honour or the senders of greetings.
+        bystanders = [m.span() for p in (_ESCORT, _FACILITATORS, _HONOURS, _CONVEYED)
+                      for m in p.finditer(sentence)]
+        sentence, mentions, titles, inside = _blank(sentence, bystanders, mentions, titles)
+        people_ = [p for p in people_ if not inside(p.start)]
         # "The two ministers discussed the role of the Frontier Corps": a topic, not a party.
         sentence, mentions, titles, _ = _blank(
             sentence, [m.span() for m in _TOPIC.finditer(sentence)], mentions, titles)

@@ -39,6 +39,24 @@ _NOT_MEMBERS = re.compile(r"\bnot (?:part of|a party to|involved in|present at)\
                           re.IGNORECASE)
 
 
+_ROSTER_BEFORE = re.compile(r"\b(?:including|such as|among them|like|from)\s+(?:the\s+)?"
+                            r"((?:[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*)*,\s+)*)(?:and\s+)?$")
+_ROSTER_AFTER = re.compile(r"((?:,\s+(?:and\s+)?(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*)*)*)")
+
+
+def _in_roster(sentence: str, m: Mention) -> bool:
+    """A country in a list of four or more names after "including" / "such as": a roster of a
+    multinational event, not a side of a visit."""
+    before = _ROSTER_BEFORE.search(sentence[max(0, m.start - 160):m.start])
+    if before is None:
+        return False
+    after = _ROSTER_AFTER.match(sentence, m.end)
+    items = before.group(1).count(",") + 1 + (after.group(1).count(",") if after else 0)
+    tail = sentence[m.end:m.end + 40]
+    items += 1 if re.match(r"\s+and\s+[A-Z]", tail) else 0
+    return items >= 4
+
+
 def _geography(sentence: str, m: Mention) -> bool:
     """A country named only to say where a border runs ("near the border with Pakistan"), or
     addressed by an appeal."""
@@ -47,6 +65,8 @@ def _geography(sentence: str, m: Mention) -> bool:
     before = sentence[max(0, m.start - 90):m.start]
     if _TOPIC_IN.search(before):
         return True  # "would discuss the situation in Iran": a topic, not where anyone goes
+    if m.entry.kind == "country" and _in_roster(sentence, m):
+        return True  # "navies from dozens of countries, including China, Russia, Iran and ..."
     if m.loc:
         return False
     if _PAIR_BORDER.match(sentence, m.end) or (before.endswith("-")

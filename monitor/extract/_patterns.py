@@ -59,6 +59,10 @@ _ESCORT = re.compile(r"\b(?:escort(?:ed|s|ing)?|under the (?:escort|protection) 
 # hosts' troops perform, not a part in the talks
 _HONOURS = re.compile(r"\b(?:guard of honou?r|(?:\d+|twenty-one)-gun salute)\b[^.;]{0,20}?\bby\b[^.;]{0,90}",
                       re.IGNORECASE)
+# "conveyed the greetings of the prime minister and the army chief": the senders stay home
+_CONVEYED = re.compile(r"\b(?:convey(?:ed|s|ing)?|deliver(?:ed|s|ing)?|hand(?:ed|s|ing) over|carr(?:ied|ies|ying))"
+                       r"\s+(?:the\s+|a\s+)?(?:warm\s+|best\s+)?(?:greetings|messages?|regards|felicitations|"
+                       r"condolences|letter|good wishes)\s+(?:of|from)\b[^.;]{0,120}", re.IGNORECASE)
 _FACILITATORS = re.compile(r"\b(?:officials|officers|personnel|staff) of (?:the )?[^.;]{0,60}?"
                            r"(?=\s+(?:facilitat|helped|assisted|cleared))", re.IGNORECASE)
 _CIRCUMSTANCE = re.compile(r",\s+(?:as|amid|amidst|at a time when)\s+(?!(?:part|well|planned|"
