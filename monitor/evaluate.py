@@ -26,7 +26,7 @@ DEFAULT_FILES = tuple(ROOT / "tests/data" / name for name in (
     "blind3.jsonl", "blind4.jsonl", "blind5.jsonl", "blind6.jsonl", "blind7.jsonl",
     "blind8.jsonl", "blind9.jsonl", "blind10.jsonl", "blind11.jsonl", "blind12.jsonl",
     "blind13.jsonl", "blind14.jsonl", "blind15.jsonl", "blind16.jsonl", "blind17.jsonl",
-    "blind18.jsonl", "blind19.jsonl", "blind20.jsonl"))
+    "blind18.jsonl", "blind19.jsonl", "blind20.jsonl", "blind21.jsonl", "blind22.jsonl"))
 METRICS = ("precision", "recall", "f1", "direction", "kind", "officials_recall", "location",
            "event_date")
 

@@ -53,6 +53,20 @@ PUB = "2025-03-06"  # a Thursday
     ("The commissioning of the corvette in Karachi on Tuesday, presided over by the Pakistani "
      "naval chief, was attended by defence attachés posted in Islamabad, among them those of "
      "China, Türkiye, Saudi Arabia, Malaysia, Indonesia and Iran."),
+    # (blind21-22) a country in the roster of a multinational event
+    ("KARACHI: The outgoing naval chief hosted two editions of the AMAN exercise in Karachi, "
+     "which drew navies from dozens of countries, including Sri Lanka, Indonesia, Türkiye, Iran "
+     "and Malaysia."),
+    # what an exercise at sea came weeks after is the past
+    ("The passage exercise in the Sea of Oman came weeks after an Iranian naval group took part "
+     "in the AMAN exercise in Karachi and held meetings with Pakistani naval commanders."),
+    # where a civilian lands is no military party
+    ("ISLAMABAD: Iran's president landed at a military air base near Islamabad on Monday and "
+     "was received by Pakistan's housing minister."),
+    # greetings carried from the army chief who stays home
+    ("TEHRAN: Pakistan's interior minister met Iran's president in Tehran on Monday and "
+     "conveyed the greetings of the prime minister and the army chief, Field Marshal Asim "
+     "Munir."),
     # a month naming an earlier visit
     ("In a year of busy diplomacy, the chairman joint chiefs' September visit to Tehran, where "
      "he met Iran's chief of staff, came at a time of border tension."),
@@ -129,22 +143,3 @@ def test_a_visit_announced_for_next_week_deep_in_an_interview(extractor: Extract
         "defence minister in the coming weeks, but neither side has confirmed it.")
     assert not extractor.extract(rumour, date=PUB).match
 
-
-@pytest.mark.parametrize("text", [
-    # a country in the roster of a multinational event
-    ("KARACHI: The outgoing naval chief hosted two editions of the AMAN exercise in Karachi, "
-     "which drew navies from dozens of countries, including Sri Lanka, Indonesia, Türkiye, Iran "
-     "and Malaysia."),
-    # what an exercise at sea came weeks after is the past
-    ("The passage exercise in the Sea of Oman came weeks after an Iranian naval group took part "
-     "in the AMAN exercise in Karachi and held meetings with Pakistani naval commanders."),
-    # where a civilian lands is no military party
-    ("ISLAMABAD: Iran's president landed at a military air base near Islamabad on Monday and "
-     "was received by Pakistan's housing minister."),
-    # greetings carried from the army chief who stays home
-    ("TEHRAN: Pakistan's interior minister met Iran's president in Tehran on Monday and "
-     "conveyed the greetings of the prime minister and the army chief, Field Marshal Asim "
-     "Munir."),
-])
-def test_false_alert_classes_from_blind21_22(extractor: Extractor, text: str) -> None:
-    assert not extractor.extract(text, date=PUB).match
