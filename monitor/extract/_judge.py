@@ -43,7 +43,8 @@ _APPOSITION_CLOSE = re.compile(r"[,;.]|\s[–—]\s")
 _JOINER = re.compile(r"[\s,]*")
 _AS_CONTEXT = re.compile(r",\s+as\s+(?!part\b|head\b|a member\b|members\b|leader\b|chief\b|"
                          r"guests?\b|well\b)", re.IGNORECASE)
-_POSTED = re.compile(r"\s+(?:posted|based|accredited|stationed|serving)\s+(?:in|to|at)\b", re.IGNORECASE)
+_POSTED = re.compile(r"\s+(?:posted|based|accredited|stationed|serving)\s+(?:in|to|at)\b",
+                     re.IGNORECASE)
 _HOSTS = re.compile(r"(?:receiv|welcom|host|greet)", re.IGNORECASE)
 
 if TYPE_CHECKING:
@@ -72,14 +73,14 @@ class ParticipantJudge:
         if any(m.entry.military and m.entry.kind in ("official", "institution", "ship")
                and m.start < first_pred for m in own):
             return False
-        diplomats = [m for m in self.gaz.vocabulary["diplomatic"].finditer(sentence)]
+        diplomats = list(self.gaz.vocabulary["diplomatic"].finditer(sentence))
         own_diplomats = [m for m in own if m.entry.kind == "official" and "mbassador" in
                          (m.entry.title or "")]
         # "foreign naval attachés posted in Islamabad, including those of China, Iran and ...":
         # the list of whose attachés they are runs on
         reach = [120 if _POSTED.match(sentence, d.end()) else 45 for d in diplomats]
-        return bool(own_diplomats) or any(abs(d.start() - m.start) < r
-                                          for d, r in zip(diplomats, reach, strict=True) for m in own)
+        return bool(own_diplomats) or any(
+            abs(d.start() - m.start) < r for d, r in zip(diplomats, reach, strict=True) for m in own)
 
     def _military(self, sentence: str, mentions: list[Mention], titles: list[tuple[int, int, object]],
                   res: SentenceResult, preds: list[tuple[str, int, int]]) -> bool:

@@ -53,16 +53,17 @@ _ARRIVAL = re.compile(r"(?:arriv|reach|land|fl[eiy]|sail|steam|dock|berth|tied|w
 _ESCORT = re.compile(r"\b(?:escort(?:ed|s|ing)?|under the (?:escort|protection) of|guarded|"
                      r"accompanied by (?:police|security)|facilitat(?:e|es|ed|ing))\b[^.;]{0,60}",
                      re.IGNORECASE)
-# "officials of the customs and Frontier Corps facilitated their movement": helpers at a
-# crossing are no party either (matched before the verb: the helpers are its subject)
 # "was presented a guard of honour by contingents of the three services": a ceremony the
 # hosts' troops perform, not a part in the talks
-_HONOURS = re.compile(r"\b(?:guard of honou?r|(?:\d+|twenty-one)-gun salute)\b[^.;]{0,20}?\bby\b[^.;]{0,90}",
-                      re.IGNORECASE)
+_HONOURS = re.compile(r"\b(?:guard of honou?r|(?:\d+|twenty-one)-gun salute)\b[^.;]{0,20}?\bby\b"
+                      r"[^.;]{0,90}", re.IGNORECASE)
 # "conveyed the greetings of the prime minister and the army chief": the senders stay home
-_CONVEYED = re.compile(r"\b(?:convey(?:ed|s|ing)?|deliver(?:ed|s|ing)?|hand(?:ed|s|ing) over|carr(?:ied|ies|ying))"
-                       r"\s+(?:the\s+|a\s+)?(?:warm\s+|best\s+)?(?:greetings|messages?|regards|felicitations|"
-                       r"condolences|letter|good wishes)\s+(?:of|from)\b[^.;]{0,120}", re.IGNORECASE)
+_CONVEYED = re.compile(r"\b(?:convey(?:ed|s|ing)?|deliver(?:ed|s|ing)?|hand(?:ed|s|ing) over|"
+                       r"carr(?:ied|ies|ying))\s+(?:the\s+|a\s+)?(?:warm\s+|best\s+)?(?:greetings|"
+                       r"messages?|regards|felicitations|condolences|letter|good wishes)\s+(?:of|from)\b"
+                       r"[^.;]{0,120}", re.IGNORECASE)
+# "officials of the customs and Frontier Corps facilitated their movement": helpers at a
+# crossing are no party either (matched before the verb: the helpers are its subject)
 _FACILITATORS = re.compile(r"\b(?:officials|officers|personnel|staff) of (?:the )?[^.;]{0,60}?"
                            r"(?=\s+(?:facilitat|helped|assisted|cleared))", re.IGNORECASE)
 _CIRCUMSTANCE = re.compile(r",\s+(?:as|amid|amidst|at a time when)\s+(?!(?:part|well|planned|"
@@ -90,8 +91,8 @@ _TOPIC = re.compile(r"\b(?:discuss(?:ed|es|ing)?|reviewed|talked about|on ways t
 # "bases near Saravan, close to the border with Pakistan": the country as geography, no party.
 # ("Iran's borders, whether with Iraq in the west or with Pakistan", "the Pak-Iran border")
 _BORDER_WITH = re.compile(r"\b(?:borders?|frontiers?|boundary)\b[^.;:]{0,60}?\bwith\s+$|"
-                          r"\b(?:bordering|(?:which|that|it) borders?)\s+(?:[\w'-]+(?:,\s*|\s+and\s+))*$",
-                          re.IGNORECASE)
+                          r"\b(?:bordering|(?:which|that|it) borders?)\s+"
+                          r"(?:[\w'-]+(?:,\s*|\s+and\s+))*$", re.IGNORECASE)
 _BORDER_AFTER = re.compile(r"(?:-[A-Za-z]+)?(?:'s)?\s+(?:border|frontier)s?\b(?!\s+(?:guards?|police|forces?|"
                            r"commission|security|officials?|troops|regiment|command|committee|"
                            r"authorities|personnel|units?|posts?))", re.IGNORECASE)
@@ -105,7 +106,8 @@ _PLACE_RANK = {"city": 0, "port": 0, "crossing": 2}
 
 # "Navy ships have arrived at Bandar Abbas", "the general arrives in Rawalpindi", "a delegation
 # is visiting Tehran": news of the day it is published (unless "this week" says otherwise)
-_PRESENT_NEWS = re.compile(r"\b(?:has|have)\s+(?:(?:just|now)\s+)?(?:arrived|reached|docked|berthed|"
-                           r"landed)\b|\barrives?\s+(?:in|at)\b|\b(?:is|are)\s+(?:currently\s+)?"
-                           r"(?:visiting|on an?\s+(?:[\w-]+\s+){0,3}visit)\b", re.IGNORECASE)
+_PRESENT_NEWS = re.compile(r"\b(?:has|have)\s+(?:(?:just|now)\s+)?(?:arrived|reached|docked|"
+                           r"berthed|landed)\b|\barrives?\s+(?:in|at)\b|\b(?:is|are)\s+"
+                           r"(?:currently\s+)?(?:visiting|on an?\s+(?:[\w-]+\s+){0,3}visit)\b",
+                           re.IGNORECASE)
 _THIS_PERIOD = re.compile(r"\b(?:this|the current) (?:week|month)\b", re.IGNORECASE)

@@ -59,7 +59,7 @@ def _is_name(text: str) -> bool:
 def _phrase_country(sentence: str, start: int, title_start: int, mentions: list[Any]) -> str | None:
     """A pair country named inside the person's own noun phrase ("Pakistan's Defence Secretary")."""
     lo = max(0, title_start - _WINDOW)
-    cuts = [m for m in _BOUNDARY.finditer(sentence, lo, title_start)]
+    cuts = list(_BOUNDARY.finditer(sentence, lo, title_start))
     if cuts and cuts[-1].group(0) == "," and not sentence[cuts[-1].end():title_start].strip():
         # "the commander of the Iranian Navy's First Naval Zone, Rear Admiral X": the office
         # told before the name, in apposition

@@ -30,8 +30,10 @@ _WEEKDAY = re.compile(r"\b(?:(last|next|this|coming)\s+)?(monday|tuesday|wednesd
                       r"friday|saturday|sunday)\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"\b(today|tonight|this (?:morning|afternoon|evening)|yesterday|last night|"
                        r"(?:the day after )?tomorrow)\b", re.IGNORECASE)
-_FUTURE = re.compile(r"\b(will|shall|leaves|departs|sets off|heads|is (?:due|set|scheduled|expected|slated|to)|are (?:due|set|"
-                     r"scheduled|expected|to)|due to|set to|scheduled|expected|plans? to|"
+# ("leaves for Tehran on Monday": a departure told in the present is ahead)
+_FUTURE = re.compile(r"\b(will|shall|leaves|departs|sets off|heads|is (?:due|set|scheduled|expected|"
+                     r"slated|to)|are (?:due|set|scheduled|expected|to)|due to|set to|scheduled|"
+                     r"expected|plans? to|"
                      r"would|next|coming|upcoming|this coming)\b", re.IGNORECASE)
 _VAGUE = re.compile(r"\b(?:next|later this|early next|later next|the coming|in the coming|within the "
                     r"next) (?:week|month|year|days|weeks|months)\b|\bsoon\b|\bshortly\b|"

@@ -54,7 +54,7 @@ class SentenceResult:
     reference_date: date | None = None  # date in a sentence about "the minister" named before
     context_date: date | None = None  # date of a visit or meeting told in a non-evidence sentence
     venue: str | None = None  # "pair" or "abroad": where the places it names are
-    present_date: date | None = None  # publication day of evidence told in the present ("has arrived")
+    present_date: date | None = None  # publication day, for evidence told as "has arrived"
     people: list[Person] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     vetoes: list[str] = field(default_factory=list)
@@ -352,7 +352,8 @@ class SentenceAnalyzer(MentionReader, ParticipantJudge):
         score += 0.1 if strong else 0.0
         score += 0.1 if res.people else 0.0
         score += 0.05 if res.date or res.statement_date else 0.0
-        if res.date is None and _PRESENT_NEWS.search(sentence) and not _THIS_PERIOD.search(sentence):
+        if (res.date is None and _PRESENT_NEWS.search(sentence)
+                and not _THIS_PERIOD.search(sentence)):
             res.present_date = ctx.pub
         res.score = min(score, 0.95)
         res.kind = self._kind(sentence, preds, actors, locs, res, ctx.capital)
