@@ -226,8 +226,7 @@ def aggregate(sentences: list[SentenceResult], capital: Entry | None,
     _inherit_vetoes(sentences)
     _remote_lead(sentences)
     _remote_sequel(sentences)
-    valid = [s for s in sentences if s.valid]
-    valid = [s for s in valid if not _placed_abroad(s, sentences)]
+    valid = [s for s in sentences if s.valid and not _placed_abroad(s, sentences)]
     if not any(s.host is not None for s in valid):
         valid = _military_party(sentences) or valid
     rules = sorted({r for s in sentences for r in s.vetoes})

@@ -65,7 +65,7 @@ def _phrase_country(sentence: str, start: int, title_start: int, mentions: list[
         # told before the name, in apposition
         head = [m.end() for m in cuts[:-1]]
         office = (max([lo, *head]), cuts[-1].start())
-        if _OFFICE.match(sentence, office[0]) or _OFFICE.search(sentence[office[0]:office[1]]):
+        if _OFFICE.search(sentence[office[0]:office[1]]):
             inside = [m for m in mentions if office[0] <= m.start and m.end <= office[1]
                       and m.country in PAIR]
             if inside:
